@@ -1,0 +1,62 @@
+# The README's two commands are `make run` and `make test`; everything else serves them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_COMPILE_BYTECODE := 1
+export UV_LINK_MODE := copy
+export GX_ANALYTICS_ENABLED := false
+export DAGSTER_HOME ?= $(CURDIR)/.dagster
+
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+BIN := .venv/bin
+MINZHENG_SCALE ?= 1.0
+DBT := $(BIN)/dbt
+DBT_DIRS := --project-dir dbt_project --profiles-dir dbt_project
+
+.PHONY: help setup run test lint format simulate pipeline dev clean
+
+help:
+	@echo "make run    set up, simulate the sources (MINZHENG_SCALE=$(MINZHENG_SCALE)) and run the pipeline once"
+	@echo "make test   set up and run lint and the test suite"
+	@echo "make dev    Dagster UI on 127.0.0.1:3000 over the same data"
+	@echo "make clean  remove generated data and environments"
+
+# uv comes from PyPI when the machine has none; it never downloads a Python.
+setup: .venv/.ready
+.venv/.ready: pyproject.toml uv.lock
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check 'uv>=0.9,<1'
+	$(UV) sync --frozen --python 3.11
+	$(DBT) parse --quiet $(DBT_DIRS)
+	@touch $@
+
+run: setup
+	$(BIN)/minzheng simulate --reset --scale $(MINZHENG_SCALE)
+	$(BIN)/minzheng run
+
+simulate: setup
+	$(BIN)/minzheng simulate --reset --scale $(MINZHENG_SCALE)
+
+pipeline: setup
+	$(BIN)/minzheng run
+
+test: setup lint
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/sqlfluff lint dbt_project/models dbt_project/macros --disable-progress-bar
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+	$(BIN)/sqlfluff fix dbt_project/models --disable-progress-bar
+
+dev: setup
+	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+
+clean:
+	rm -rf data .dagster .venv dbt_project/target dbt_project/logs

@@ -1,0 +1,4 @@
+"""Severity of an expectation, kept in its ``meta``."""
+
+BLOCKING = {"severity": "blocking"}
+WARNING = {"severity": "warning"}

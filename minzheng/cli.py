@@ -1,0 +1,197 @@
+"""The `minzheng` command: simulate the sources, run the pipeline, export, roll back."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import secrets
+import shutil
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import click
+
+from minzheng import settings
+from minzheng.run_summary import RunOutcome
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Minzheng Warehouse (民政数据仓库): from source systems to KPI progress and reports.
+
+    Data lives under $MINZHENG_DATA_DIR (default ./data).
+    """
+
+
+@main.command()
+@click.option(
+    "--scale",
+    type=float,
+    default=None,
+    help="1.0 = a Taizhou city-year; default $MINZHENG_SCALE or 1.0.",
+)
+@click.option("--seed", type=int, default=2024, show_default=True, help="Random seed.")
+@click.option("--start", type=click.DateTime(["%Y-%m-%d"]), default="2023-01-01", show_default=True)
+@click.option("--end", type=click.DateTime(["%Y-%m-%d"]), default="2024-12-31", show_default=True)
+@click.option("--progress/--no-progress", default=True, help="Show progress bars.")
+@click.option(
+    "--reset",
+    is_flag=True,
+    help="Also clear the raw zone and the build: a new simulated world starts from nothing.",
+)
+def simulate(
+    scale: float | None, seed: int, start: object, end: object, progress: bool, reset: bool
+) -> None:
+    """Generate the four source systems under $MINZHENG_DATA_DIR/sources."""
+    from sources.simulate import simulate as run_simulation
+
+    chosen_scale = settings.scale() if scale is None else scale
+    paths = settings.paths()
+    target = paths.sources
+    if reset:
+        shutil.rmtree(paths.raw, ignore_errors=True)
+        paths.warehouse.unlink(missing_ok=True)
+    summary = run_simulation(
+        target,
+        scale=chosen_scale,
+        seed=seed,
+        start=_as_date(start),
+        end=_as_date(end),
+        progress=progress,
+    )
+    click.echo(f"simulated scale {chosen_scale} into {target}")
+    counts = summary.get("counts", summary.get("source_counts", {}))
+    for system, entities in sorted(counts.items()):
+        for entity, rows in sorted(entities.items()):
+            click.echo(f"  {system}.{entity}: {rows:,} rows")
+
+
+@main.command()
+@click.option(
+    "--job", default="full_run", show_default=True, help="The Dagster job to execute in process."
+)
+def run(job: str) -> None:
+    """Run the whole pipeline once: extract, build, check, publish, export.
+
+    Exits non-zero when a blocking check fails (nothing is then published).
+    """
+    from minzheng.run_summary import print_summary
+
+    paths = settings.paths()
+    if not paths.sources.exists() and not os.environ.get("MINZHENG_SA_API_URL"):
+        raise click.ClickException(
+            f"no source systems at {paths.sources}: run `minzheng simulate` first"
+        )
+    with _single_run_lock(paths.root), _smart_assistance_api(paths.sources):
+        outcome = _execute(job)
+    print_summary(paths, outcome)
+    if not outcome.success:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--quarter", required=True, help="The quarter to report, e.g. 2024Q4.")
+def export(quarter: str) -> None:
+    """Write the provincial quarterly report from the published serving file."""
+    from minzheng.export import Quarter, export_quarter
+
+    paths = settings.paths()
+    if not paths.serving.exists():
+        raise click.ClickException(f"nothing published yet at {paths.serving}: run `minzheng run`")
+    result = export_quarter(paths.serving, paths.exports, Quarter.parse(quarter), run_id="cli")
+    click.echo(f"exported {result.rows} rows to {result.directory}")
+    for path in (result.workbook, result.csv, result.manifest):
+        click.echo(f"  {path.name}")
+
+
+@main.command()
+def rollback() -> None:
+    """Put the previous serving file back (the current one becomes the previous)."""
+    from minzheng.publish import rollback as restore
+
+    serving = restore(settings.paths().serving)
+    click.echo(f"restored the previous serving file at {serving}")
+
+
+@main.command("serve-api")
+@click.option("--port", type=int, default=8701, show_default=True)
+def serve_api(port: int) -> None:
+    """Serve the simulated smart assistance API in the foreground (for `dagster dev`)."""
+    from sources.smart_assistance.server import serve_store
+
+    token = os.environ.get("MINZHENG_SA_API_TOKEN") or secrets.token_urlsafe(24)
+    store = settings.paths().sources / "smart_assistance" / "store.sqlite"
+    with serve_store(store, token, port=port) as base_url:
+        click.echo(f"serving {store} at {base_url}")
+        click.echo(f"export MINZHENG_SA_API_URL={base_url} MINZHENG_SA_API_TOKEN={token}")
+        with contextlib.suppress(KeyboardInterrupt):
+            click.pause("press any key (or Ctrl-C) to stop")
+
+
+def _execute(job: str) -> RunOutcome:
+    import dagster as dg
+
+    from orchestration.lib.dbt import prepare_manifest
+
+    home = settings.dagster_home()
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ["DAGSTER_HOME"] = str(home)
+    prepare_manifest()
+    from orchestration.definitions import build_definitions
+
+    definitions = build_definitions()
+    result = definitions.resolve_job_def(job).execute_in_process(
+        instance=dg.DagsterInstance.get(), raise_on_error=False
+    )
+    failed_checks = [
+        f"{e.asset_key.to_user_string()} {e.check_name}"
+        for e in result.get_asset_check_evaluations()
+        if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR
+    ]
+    materialized = {m.asset_key.to_user_string() for m in result.get_asset_materialization_events()}
+    published = "serving/minzheng" in materialized
+    return RunOutcome(
+        run_id=result.run_id,
+        success=result.success and not failed_checks and published,
+        failed_checks=failed_checks,
+        failed_steps=[e.step_key or "" for e in result.all_events if e.is_step_failure],
+        published=published,
+    )
+
+
+@contextlib.contextmanager
+def _single_run_lock(root: Path) -> Iterator[None]:
+    """Two runs never build the warehouse at once."""
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / ".run.lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise click.ClickException(f"another run holds {root / '.run.lock'}") from error
+        yield
+
+
+@contextlib.contextmanager
+def _smart_assistance_api(sources_dir: Path) -> Iterator[None]:
+    """Serve the simulated platform on loopback unless a real one is configured."""
+    if os.environ.get("MINZHENG_SA_API_URL"):
+        yield
+        return
+    from sources.smart_assistance.server import serve_store
+
+    token = secrets.token_urlsafe(24)
+    with serve_store(sources_dir / "smart_assistance" / "store.sqlite", token) as base_url:
+        os.environ["MINZHENG_SA_API_URL"] = base_url
+        os.environ["MINZHENG_SA_API_TOKEN"] = token
+        try:
+            yield
+        finally:
+            del os.environ["MINZHENG_SA_API_URL"]
+            del os.environ["MINZHENG_SA_API_TOKEN"]
+
+
+def _as_date(value: object) -> date:
+    return value.date() if hasattr(value, "date") else date.fromisoformat(str(value))

@@ -1,0 +1,265 @@
+"""The provincial quarterly report: a workbook, a CSV of the same figures and a manifest.
+
+Figures come from the published serving file only; the layout is presentation, the numbers are
+the warehouse's (``minzheng/sql/quarter_report.sql``).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+REPORTING_UNIT = "泰州市民政局"
+CITY_CODE = "321200"
+_SQL = Path(__file__).with_name("sql") / "quarter_report.sql"
+_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+_VALUE_COLUMNS = ("实际值", "目标值", "完成率", "状态")
+
+
+@dataclass(frozen=True)
+class Quarter:
+    year: int
+    number: int
+
+    @classmethod
+    def parse(cls, text: str) -> Quarter:
+        match = _QUARTER.match(text.strip().upper())
+        if not match:
+            raise ValueError(f"quarter must look like 2024Q4, got {text!r}")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}Q{self.number}"
+
+    @property
+    def label_zh(self) -> str:
+        return f"{self.year}年第{self.number}季度"
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def end(self) -> date:
+        return (pd.Timestamp(self.start) + pd.offsets.QuarterEnd(0)).date()
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    directory: Path
+    workbook: Path
+    csv: Path
+    manifest: Path
+    rows: int
+
+
+def read_quarter_figures(serving: Path, quarter: Quarter) -> pd.DataFrame:
+    with duckdb.connect(str(serving), read_only=True) as connection:
+        return connection.execute(
+            _SQL.read_text(encoding="utf-8"),
+            {"quarter_start": quarter.start.isoformat(), "quarter_end": quarter.end.isoformat()},
+        ).df()
+
+
+def export_quarter(serving: Path, exports_dir: Path, quarter: Quarter, run_id: str) -> ExportResult:
+    figures = read_quarter_figures(serving, quarter)
+    if figures["region_code"].isna().all():
+        raise ValueError(f"the serving file has no KPI figures for {quarter.label}")
+    data_as_of = str(figures["data_as_of"].dropna().max())[:10]
+    staging = exports_dir / f".{quarter.label}.tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    stem = f"泰州市民政五大行动指标季报_{quarter.label}"
+    workbook = staging / f"{stem}.xlsx"
+    csv_path = staging / f"{stem}.csv"
+    _write_workbook(figures, quarter, data_as_of, run_id, workbook)
+    csv_rows = _write_csv(figures, csv_path)
+    files = [
+        {"name": p.name, "bytes": p.stat().st_size, "sha256": _sha256(p), "rows": rows}
+        for p, rows in ((workbook, csv_rows), (csv_path, csv_rows))
+    ]
+    manifest = staging / "manifest.json"
+    manifest.write_text(
+        json.dumps(
+            {
+                "reporting_unit": REPORTING_UNIT,
+                "quarter": quarter.label,
+                "period_month": str(figures["period_month"].dropna().max())[:10],
+                "data_as_of": data_as_of,
+                "run_id": run_id,
+                "files": files,
+            },
+            ensure_ascii=False,
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
+    target = exports_dir / quarter.label
+    _replace_directory(staging, target)
+    return ExportResult(
+        target, target / workbook.name, target / csv_path.name, target / manifest.name, csv_rows
+    )
+
+
+def _regions(figures: pd.DataFrame) -> list[tuple[str, str]]:
+    regions = figures.dropna(subset=["region_code"])[["region_code", "region_name"]]
+    unique = regions.drop_duplicates().sort_values("region_code")
+    pairs = list(unique.itertuples(index=False, name=None))
+    # The city column comes first, as in the bureau's own tables.
+    return sorted(pairs, key=lambda pair: (pair[0] != CITY_CODE, pair[0]))
+
+
+def _write_workbook(
+    figures: pd.DataFrame, quarter: Quarter, data_as_of: str, run_id: str, path: Path
+) -> None:
+    book = Workbook()
+    cover = book.active
+    assert cover is not None
+    cover.title = "封面"
+    cover_rows = [
+        ("泰州市民政五大行动指标季度报表",),
+        ("填报单位", REPORTING_UNIT),
+        ("报告期", quarter.label_zh),
+        ("数据截至", data_as_of),
+        ("运行编号", run_id),
+        ("说明", "比率类指标按分子、分母汇总计算;累计类指标为年初至报告期末累计值。"),
+    ]
+    for row in cover_rows:
+        cover.append(list(row))
+    cover["A1"].font = Font(bold=True, size=14)
+    cover.column_dimensions["A"].width = 14
+    cover.column_dimensions["B"].width = 60
+
+    regions = _regions(figures)
+    lines = figures[["action_line", "action_line_zh"]].drop_duplicates()
+    for action_line, action_line_zh in lines.itertuples(index=False, name=None):
+        sheet = book.create_sheet(title=str(action_line_zh))
+        rows = figures[figures["action_line"] == action_line]
+        sheet.append([f"{action_line_zh}({quarter.label_zh},数据截至{data_as_of})"])
+        header = ["序号", "指标编码", "指标名称", "单位"]
+        sub_header = ["", "", "", ""]
+        for _, region_name in regions:
+            header += [region_name, "", "", ""]
+            sub_header += list(_VALUE_COLUMNS)
+        sheet.append(header)
+        sheet.append(sub_header)
+        for column in range(5, 5 + 4 * len(regions), 4):
+            sheet.merge_cells(start_row=2, start_column=column, end_row=2, end_column=column + 3)
+        for index, (kpi_code, kpi_rows) in enumerate(rows.groupby("kpi_code", sort=False), 1):
+            first = kpi_rows.iloc[0]
+            by_region = kpi_rows.set_index("region_code")
+            line: list[object] = [index, kpi_code, first["kpi_name_zh"], _unit_zh(first["unit"])]
+            for region_code, _ in regions:
+                if region_code in by_region.index:
+                    cell = by_region.loc[region_code]
+                    line += [
+                        _number(cell["actual_value"]),
+                        _number(cell["target_value"]),
+                        _number(cell["attainment_ratio"]),
+                        cell["status"],
+                    ]
+                else:
+                    line += [None, None, None, "—"]
+            sheet.append(line)
+            _format_row(sheet, sheet.max_row, str(first["unit"]), len(regions))
+        sheet.freeze_panes = "E4"
+        for row in (1, 2, 3):
+            for cell in sheet[row]:
+                cell.font = Font(bold=True)
+                cell.alignment = Alignment(horizontal="center", vertical="center")
+        sheet.column_dimensions["C"].width = 34
+        for column in range(5, 5 + 4 * len(regions)):
+            sheet.column_dimensions[get_column_letter(column)].width = 11
+    # Fixed document times: the same figures give the same workbook contents.
+    stamp = datetime.fromisoformat(data_as_of)
+    book.properties.created = stamp
+    book.properties.modified = stamp
+    book.properties.creator = REPORTING_UNIT
+    book.save(path)
+
+
+def _format_row(sheet: object, row: int, unit: str, regions: int) -> None:
+    value_format = "0.0%" if unit == "ratio" else "#,##0"
+    for offset in range(regions):
+        column = 5 + 4 * offset
+        sheet.cell(row=row, column=column).number_format = value_format  # type: ignore[attr-defined]
+        sheet.cell(row=row, column=column + 1).number_format = value_format  # type: ignore[attr-defined]
+        sheet.cell(row=row, column=column + 2).number_format = "0.0%"  # type: ignore[attr-defined]
+
+
+def _write_csv(figures: pd.DataFrame, path: Path) -> int:
+    rows = figures.dropna(subset=["region_code"])
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(
+            [
+                "行动",
+                "指标编码",
+                "指标名称",
+                "单位",
+                "地区编码",
+                "地区",
+                *_VALUE_COLUMNS,
+                "报告月份",
+            ]
+        )
+        for row in rows.itertuples(index=False):
+            writer.writerow(
+                [
+                    row.action_line_zh,
+                    row.kpi_code,
+                    row.kpi_name_zh,
+                    _unit_zh(row.unit),
+                    row.region_code,
+                    row.region_name,
+                    _csv_number(row.actual_value),
+                    _csv_number(row.target_value),
+                    _csv_number(row.attainment_ratio),
+                    row.status,
+                    str(row.period_month)[:7],
+                ]
+            )
+    return len(rows)
+
+
+def _unit_zh(unit: object) -> str:
+    return {"ratio": "比率", "count": "个/人次", "milestone": "完成(1/0)"}.get(str(unit), str(unit))
+
+
+def _number(value: object) -> float | None:
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return None
+    return float(value)  # type: ignore[arg-type]
+
+
+def _csv_number(value: object) -> str:
+    number = _number(value)
+    if number is None:
+        return ""
+    return f"{number:.6f}".rstrip("0").rstrip(".")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _replace_directory(staging: Path, target: Path) -> None:
+    retired = target.with_name(f".{target.name}.old")
+    shutil.rmtree(retired, ignore_errors=True)
+    if target.exists():
+        target.rename(retired)
+    staging.rename(target)
+    shutil.rmtree(retired, ignore_errors=True)

@@ -1,0 +1,52 @@
+"""Dagster entry point: gathers the definitions that live beside each concern."""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from minzheng import settings
+from orchestration.defs.quality import raw_contract_checks
+from orchestration.defs.serving import provincial_quarterly_report, published_serving_file
+from orchestration.defs.sources import all_extract_assets
+from orchestration.defs.warehouse import warehouse_models
+from orchestration.lib.dbt import DBT_PROJECT
+from orchestration.lib.resources import (
+    ElderlyCareDatabase,
+    FileDrop,
+    RawZoneResource,
+    SmartAssistanceApi,
+)
+
+full_run = dg.define_asset_job(
+    "full_run",
+    selection=dg.AssetSelection.all(),
+    description="Extract every source, build and check the warehouse, publish, export.",
+)
+
+
+def build_definitions() -> dg.Definitions:
+    access = settings.source_access()
+    return dg.Definitions(
+        assets=[
+            *all_extract_assets,
+            warehouse_models,
+            published_serving_file,
+            provincial_quarterly_report,
+        ],
+        asset_checks=raw_contract_checks,
+        jobs=[full_run],
+        resources={
+            "smart_assistance_api": SmartAssistanceApi(
+                base_url=access.smart_assistance_url, token=access.smart_assistance_token
+            ),
+            "elderly_care_db": ElderlyCareDatabase(url=access.elderly_care_url),
+            "registry_drop": FileDrop(directory=str(access.registry_drop_dir)),
+            "civil_inbox": FileDrop(directory=str(access.civil_inbox_dir)),
+            "raw_zone": RawZoneResource(root=str(settings.paths().raw)),
+            "dbt": DbtCliResource(project_dir=DBT_PROJECT),
+        },
+    )
+
+
+defs = build_definitions()

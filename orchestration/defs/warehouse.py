@@ -1,0 +1,21 @@
+"""The dbt build: staging, conformed dimensions, marts and KPIs."""
+
+from __future__ import annotations
+
+import json
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, dbt_assets
+
+from minzheng import settings
+from orchestration.lib.dbt import DBT_PROJECT, WarehouseTranslator
+
+
+@dbt_assets(
+    manifest=DBT_PROJECT.manifest_path,
+    project=DBT_PROJECT,
+    dagster_dbt_translator=WarehouseTranslator(),
+)
+def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):  # type: ignore[no-untyped-def]
+    dbt_vars = {"data_as_of": settings.data_as_of().isoformat()}
+    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()

@@ -1,0 +1,75 @@
+"""The dbt project as Dagster assets: sources become the raw assets, folders become groups."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtProject
+
+from minzheng import settings
+
+DBT_PROJECT = DbtProject(
+    project_dir=settings.DBT_PROJECT_DIR,
+    profiles_dir=settings.DBT_PROJECT_DIR,
+)
+
+
+class WarehouseTranslator(DagsterDbtTranslator):
+    """dbt sources are the extract assets (raw/<source>/<entity>); models group by layer or line."""
+
+    def get_asset_spec(
+        self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
+    ) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        if unique_id.startswith("source."):
+            node = manifest["sources"][unique_id]
+            return spec.replace_attributes(
+                key=dg.AssetKey(["raw", node["source_name"], node["name"]])
+            )
+        node = manifest["nodes"][unique_id]
+        return spec.replace_attributes(group_name=_group(node))
+
+
+def _group(node: Mapping[str, Any]) -> str:
+    fqn: list[str] = node.get("fqn", [])
+    layer = fqn[1] if len(fqn) > 2 else "warehouse"
+    if layer == "marts" and len(fqn) > 3:
+        return fqn[2]
+    if layer == "seeds" or node.get("resource_type") == "seed":
+        return "reference"
+    return layer
+
+
+def manifest_path() -> Path:
+    return Path(DBT_PROJECT.manifest_path)
+
+
+def prepare_manifest(force: bool = False) -> Path:
+    """Parse the dbt project when the manifest is missing or older than any project file."""
+    target = manifest_path()
+    if not force and target.exists():
+        newest = max(
+            p.stat().st_mtime
+            for p in settings.DBT_PROJECT_DIR.rglob("*")
+            if p.is_file() and "target" not in p.parts and "logs" not in p.parts
+        )
+        if target.stat().st_mtime >= newest:
+            return target
+    subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            "parse",
+            "--quiet",
+            "--project-dir",
+            str(settings.DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(settings.DBT_PROJECT_DIR),
+        ],
+        check=True,
+    )
+    return target

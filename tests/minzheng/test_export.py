@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+from openpyxl import load_workbook
+
+from minzheng.export import Quarter, export_quarter
+
+REGIONS = [("321200", "泰州市", "city"), ("321202", "海陵区", "county"), ("321203", "高港区", "county")]
+
+
+def _serving(path: Path) -> None:
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("create schema kpi")
+        connection.execute(
+            """
+            create table kpi.kpi_catalog as select * from (values
+                (2024, 1, 'SA01', 'SA', '社会救助暖心行动', '临时救助急难发生地直接实施率', 'ratio'),
+                (2024, 7, 'EC01', 'EC', '养老服务提质行动', '新建街道综合养老服务中心', 'count'),
+                (2024, 2, 'SA02', 'SA', '社会救助暖心行动', '残疾人两项补贴精准发放率', 'ratio')
+            ) as t(plan_year, catalog_order, kpi_code, action_line, action_line_zh, kpi_name_zh, unit)
+            """
+        )
+        rows = []
+        for month in (9, 12):
+            for code, name, level in REGIONS:
+                rows.append(("SA01", f"2024-{month:02d}-01", code, name, level, 0.9, 1.0, "滞后"))
+            rows.append(("EC01", f"2024-{month:02d}-01", "321200", "泰州市", "city", 5.0, 6.0, "序时达标"))
+        connection.execute(
+            """
+            create table kpi.kpi_progress (
+                kpi_code varchar, period_month date, region_code varchar, region_name varchar,
+                region_level varchar, actual_value double, target_value double,
+                attainment_ratio double, status varchar, data_as_of date
+            )
+            """
+        )
+        connection.executemany(
+            "insert into kpi.kpi_progress values (?, ?, ?, ?, ?, ?, ?, ? / ?, ?, '2024-12-31')",
+            [(*r[:7], r[5], r[6], r[7]) for r in rows],
+        )
+
+
+def test_quarter_export_reads_back_and_is_reproducible(tmp_path: Path) -> None:
+    serving = tmp_path / "minzheng.duckdb"
+    _serving(serving)
+    result = export_quarter(serving, tmp_path / "exports", Quarter.parse("2024Q4"), "run-1")
+    assert result.directory == tmp_path / "exports" / "2024Q4"
+
+    book = load_workbook(result.workbook)
+    assert book.sheetnames == ["封面", "社会救助暖心行动", "养老服务提质行动"]
+    cover = {row[0]: row[1] for row in book["封面"].iter_rows(values_only=True) if row[0]}
+    assert cover["报告期"] == "2024年第4季度" and cover["运行编号"] == "run-1"
+    sheet = book["社会救助暖心行动"]
+    assert sheet.freeze_panes == "E4"
+    assert [c.value for c in sheet[2]][4] == "泰州市"
+    assert [c.value for c in sheet[3]][4:8] == ["实际值", "目标值", "完成率", "状态"]
+    sa01, sa02 = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert sa01[1:3] == ("SA01", "临时救助急难发生地直接实施率") and sa01[4:8] == (0.9, 1.0, 0.9, "滞后")
+    assert sa02[1] == "SA02" and sa02[4] is None and sa02[7] == "—"
+    assert sheet.cell(row=4, column=5).number_format == "0.0%"
+
+    csv_bytes = result.csv.read_bytes()
+    assert csv_bytes.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(csv_bytes.decode("utf-8-sig").splitlines()))
+    assert rows[0][:2] == ["行动", "指标编码"] and len(rows) == 1 + 4
+    assert {r[-1] for r in rows[1:]} == {"2024-12"}
+
+    manifest = json.loads(result.manifest.read_text(encoding="utf-8"))
+    for entry in manifest["files"]:
+        data = (result.directory / entry["name"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+
+    again = export_quarter(serving, tmp_path / "exports", Quarter.parse("2024Q4"), "run-2")
+    assert again.csv.read_bytes() == csv_bytes
+    text = "\n".join(",".join(r) for r in rows)
+    assert not re.search(r"\d{17}[\dXx]|1[3-9]\d{9}", text)
+
+
+def test_a_quarter_without_figures_is_a_clear_error(tmp_path: Path) -> None:
+    serving = tmp_path / "minzheng.duckdb"
+    _serving(serving)
+    with pytest.raises(ValueError, match="no KPI figures for 2023Q1"):
+        export_quarter(serving, tmp_path / "exports", Quarter.parse("2023Q1"), "run-1")
+    with pytest.raises(ValueError, match="2024Q4"):
+        Quarter.parse("2024-Q4")
