@@ -73,7 +73,14 @@ def simulate(
 @click.option(
     "--job", default="full_run", show_default=True, help="The Dagster job to execute in process."
 )
-def run(job: str) -> None:
+@click.option(
+    "--log-level",
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+    default="WARNING",
+    show_default=True,
+    help="Dagster's console log level (the full event log is kept in DAGSTER_HOME).",
+)
+def run(job: str, log_level: str) -> None:
     """Run the whole pipeline once: extract, build, check, publish, export.
 
     Exits non-zero when a blocking check fails (nothing is then published).
@@ -86,7 +93,7 @@ def run(job: str) -> None:
             f"no source systems at {paths.sources}: run `minzheng simulate` first"
         )
     with _single_run_lock(paths.root), _smart_assistance_api(paths.sources):
-        outcome = _execute(job)
+        outcome = _execute(job, log_level.upper())
     print_summary(paths, outcome)
     if not outcome.success:
         sys.exit(1)
@@ -131,7 +138,7 @@ def serve_api(port: int) -> None:
             click.pause("press any key (or Ctrl-C) to stop")
 
 
-def _execute(job: str) -> RunOutcome:
+def _execute(job: str, log_level: str) -> RunOutcome:
     import dagster as dg
 
     from orchestration.lib.dbt import prepare_manifest
@@ -144,14 +151,20 @@ def _execute(job: str) -> RunOutcome:
 
     definitions = build_definitions()
     result = definitions.resolve_job_def(job).execute_in_process(
-        instance=dg.DagsterInstance.get(), raise_on_error=False
+        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+        instance=dg.DagsterInstance.get(),
+        raise_on_error=False,
     )
     failed_checks = [
         f"{e.asset_key.to_user_string()} {e.check_name}"
         for e in result.get_asset_check_evaluations()
         if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR
     ]
-    materialized = {m.asset_key.to_user_string() for m in result.get_asset_materialization_events()}
+    materialized = {
+        m.asset_key.to_user_string()
+        for m in result.get_asset_materialization_events()
+        if m.asset_key is not None
+    }
     published = "serving/minzheng" in materialized
     return RunOutcome(
         run_id=result.run_id,

@@ -176,8 +176,8 @@ def _write_workbook(
             sheet.append(line)
             _format_row(sheet, sheet.max_row, str(first["unit"]), len(regions))
         sheet.freeze_panes = "E4"
-        for row in (1, 2, 3):
-            for cell in sheet[row]:
+        for header_row in (1, 2, 3):
+            for cell in sheet[header_row]:
                 cell.font = Font(bold=True)
                 cell.alignment = Alignment(horizontal="center", vertical="center")
         sheet.column_dimensions["C"].width = 34

@@ -10,7 +10,8 @@ import click
 import duckdb
 
 from minzheng.raw_zone import RawZone
-from minzheng.settings import Paths
+from minzheng.settings import Paths, pii_key
+from minzheng.warehouse_plugin import register_udfs
 
 _KPI_SQL = Path(__file__).with_name("sql") / "run_summary_kpi.sql"
 _LAYER_SCHEMAS = ("staging", "conformed", "marts", "kpi")
@@ -48,6 +49,8 @@ def layer_rows(warehouse: Path) -> dict[str, int]:
     if not warehouse.exists():
         return rows
     with duckdb.connect(str(warehouse), read_only=True) as connection:
+        # Staging views pseudonymise on read: they need the warehouse's UDF.
+        register_udfs(connection, pii_key())
         relations = connection.execute(
             "select table_schema, table_name from information_schema.tables "
             "where table_schema in ?",

@@ -10,7 +10,7 @@ from orchestration.defs.quality import raw_contract_checks
 from orchestration.defs.serving import provincial_quarterly_report, published_serving_file
 from orchestration.defs.sources import all_extract_assets
 from orchestration.defs.warehouse import warehouse_models
-from orchestration.lib.dbt import DBT_PROJECT
+from orchestration.lib.dbt import DBT_EXECUTABLE, DBT_PROJECT
 from orchestration.lib.resources import (
     ElderlyCareDatabase,
     FileDrop,
@@ -44,7 +44,7 @@ def build_definitions() -> dg.Definitions:
             "registry_drop": FileDrop(directory=str(access.registry_drop_dir)),
             "civil_inbox": FileDrop(directory=str(access.civil_inbox_dir)),
             "raw_zone": RawZoneResource(root=str(settings.paths().raw)),
-            "dbt": DbtCliResource(project_dir=DBT_PROJECT),
+            "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE),
         },
     )
 

@@ -1,14 +1,17 @@
 -- KPI statuses per action line at the city level, for the latest month published.
 select
-    action_line,
+    progress.action_line,
     count(*) as kpis,
-    count(case when status = '达标' then 1 end) as met,
-    count(case when status = '序时达标' then 1 end) as on_pace,
-    count(case when status = '滞后' then 1 end) as behind,
-    count(case when status = '监测' then 1 end) as monitored,
-    max(period_month) as period_month
-from kpi.kpi_progress
-where region_level = 'city'
-    and period_month = (select max(period_month) from kpi.kpi_progress)
-group by action_line
-order by min(kpi_code)
+    count(case when progress.status = '达标' then 1 end) as met,
+    count(case when progress.status = '序时达标' then 1 end) as on_pace,
+    count(case when progress.status = '滞后' then 1 end) as behind,
+    count(case when progress.status = '监测' then 1 end) as monitored,
+    max(progress.period_month) as period_month
+from kpi.kpi_progress as progress
+inner join kpi.kpi_catalog as catalog
+    on progress.kpi_code = catalog.kpi_code
+        and progress.plan_year = catalog.plan_year
+where progress.region_level = 'city'
+    and progress.period_month = (select max(period_month) from kpi.kpi_progress)
+group by progress.action_line
+order by min(catalog.catalog_order)

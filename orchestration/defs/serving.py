@@ -1,7 +1,5 @@
 """Publish (the atomic swap of the serving file) and the provincial export."""
 
-from __future__ import annotations
-
 import dagster as dg
 import duckdb
 

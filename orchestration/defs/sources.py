@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import sources.civil_registry.client as civil_registry
+import sources.social_org_registry.client as registry
 from orchestration.lib.extract_assets import (
     api_entity_asset,
     file_entity_asset,
     sql_table_asset,
 )
-from sources.civil_registry import client as civil_registry
-from sources.social_org_registry import client as registry
 
 smart_assistance_assets = [
     api_entity_asset(

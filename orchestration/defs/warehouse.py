@@ -1,7 +1,5 @@
 """The dbt build: staging, conformed dimensions, marts and KPIs."""
 
-from __future__ import annotations
-
 import json
 
 import dagster as dg
@@ -16,6 +14,6 @@ from orchestration.lib.dbt import DBT_PROJECT, WarehouseTranslator
     project=DBT_PROJECT,
     dagster_dbt_translator=WarehouseTranslator(),
 )
-def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):  # type: ignore[no-untyped-def]
+def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     dbt_vars = {"data_as_of": settings.data_as_of().isoformat()}
     yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()

@@ -13,6 +13,8 @@ from dagster_dbt import DagsterDbtTranslator, DbtProject
 
 from minzheng import settings
 
+# The dbt of this environment, whatever PATH says (the UI and CI may lack .venv/bin on it).
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 DBT_PROJECT = DbtProject(
     project_dir=settings.DBT_PROJECT_DIR,
     profiles_dir=settings.DBT_PROJECT_DIR,
@@ -62,7 +64,7 @@ def prepare_manifest(force: bool = False) -> Path:
             return target
     subprocess.run(
         [
-            str(Path(sys.executable).with_name("dbt")),
+            DBT_EXECUTABLE,
             "parse",
             "--quiet",
             "--project-dir",

@@ -1,7 +1,5 @@
 """One factory per access method: every source entity becomes a raw asset the same way."""
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path

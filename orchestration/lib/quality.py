@@ -1,7 +1,5 @@
 """Great Expectations suites as blocking Dagster asset checks."""
 
-from __future__ import annotations
-
 import dagster as dg
 import duckdb
 

@@ -11,7 +11,7 @@ from sources.elderly_care.client import ElderlyCareClient
 from sources.smart_assistance.client import SmartAssistanceClient
 
 
-class SmartAssistanceApi(dg.ConfigurableResource):  # type: ignore[type-arg]
+class SmartAssistanceApi(dg.ConfigurableResource):
     """The smart assistance platform's HTTP API (智慧救助管理服务平台)."""
 
     base_url: str
@@ -27,7 +27,7 @@ class SmartAssistanceApi(dg.ConfigurableResource):  # type: ignore[type-arg]
         return SmartAssistanceClient(self.base_url, self.token, page_size=self.page_size)
 
 
-class ElderlyCareDatabase(dg.ConfigurableResource):  # type: ignore[type-arg]
+class ElderlyCareDatabase(dg.ConfigurableResource):
     """The elderly-care system's read replica, any SQLAlchemy URL."""
 
     url: str
@@ -37,7 +37,7 @@ class ElderlyCareDatabase(dg.ConfigurableResource):  # type: ignore[type-arg]
         return ElderlyCareClient(self.url, chunk_size=self.chunk_size)
 
 
-class FileDrop(dg.ConfigurableResource):  # type: ignore[type-arg]
+class FileDrop(dg.ConfigurableResource):
     """A folder where a source system drops its files."""
 
     directory: str
@@ -47,7 +47,7 @@ class FileDrop(dg.ConfigurableResource):  # type: ignore[type-arg]
         return Path(self.directory)
 
 
-class RawZoneResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+class RawZoneResource(dg.ConfigurableResource):
     root: str
 
     def zone(self) -> RawZone:

@@ -12,7 +12,11 @@ from openpyxl import load_workbook
 
 from minzheng.export import Quarter, export_quarter
 
-REGIONS = [("321200", "泰州市", "city"), ("321202", "海陵区", "county"), ("321203", "高港区", "county")]
+REGIONS = [
+    ("321200", "泰州市", "city"),
+    ("321202", "海陵区", "county"),
+    ("321203", "高港区", "county"),
+]
 
 
 def _serving(path: Path) -> None:
@@ -31,7 +35,9 @@ def _serving(path: Path) -> None:
         for month in (9, 12):
             for code, name, level in REGIONS:
                 rows.append(("SA01", f"2024-{month:02d}-01", code, name, level, 0.9, 1.0, "滞后"))
-            rows.append(("EC01", f"2024-{month:02d}-01", "321200", "泰州市", "city", 5.0, 6.0, "序时达标"))
+            rows.append(
+                ("EC01", f"2024-{month:02d}-01", "321200", "泰州市", "city", 5.0, 6.0, "序时达标")
+            )
         connection.execute(
             """
             create table kpi.kpi_progress (
@@ -62,7 +68,12 @@ def test_quarter_export_reads_back_and_is_reproducible(tmp_path: Path) -> None:
     assert [c.value for c in sheet[2]][4] == "泰州市"
     assert [c.value for c in sheet[3]][4:8] == ["实际值", "目标值", "完成率", "状态"]
     sa01, sa02 = list(sheet.iter_rows(min_row=4, values_only=True))
-    assert sa01[1:3] == ("SA01", "临时救助急难发生地直接实施率") and sa01[4:8] == (0.9, 1.0, 0.9, "滞后")
+    assert sa01[1:3] == ("SA01", "临时救助急难发生地直接实施率") and sa01[4:8] == (
+        0.9,
+        1.0,
+        0.9,
+        "滞后",
+    )
     assert sa02[1] == "SA02" and sa02[4] is None and sa02[7] == "—"
     assert sheet.cell(row=4, column=5).number_format == "0.0%"
 

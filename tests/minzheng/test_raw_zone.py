@@ -17,7 +17,9 @@ def _frame(n: int, start: int = 0) -> pd.DataFrame:
             "amount": [12.5 * i for i in range(start, start + n)],
             "count": [i for i in range(start, start + n)],
             "note": [None if i % 2 else "x" for i in range(start, start + n)],
-            "updated_at": [f"2024-01-{1 + i % 28:02d}T08:00:00+08:00" for i in range(start, start + n)],
+            "updated_at": [
+                f"2024-01-{1 + i % 28:02d}T08:00:00+08:00" for i in range(start, start + n)
+            ],
         }
     )
 
@@ -81,9 +83,7 @@ def test_file_extract_quarantines_a_drifted_file_and_lands_the_others(tmp_path: 
             raise DriftError(f"{path.name}: missing columns ['via_96444']")
         return _frame(4, start=int(path.stem[-1]) * 10)
 
-    result = extract_files(
-        zone, "cr", "deaths", files, read, lambda p: p.stem, (DriftError,)
-    )
+    result = extract_files(zone, "cr", "deaths", files, read, lambda p: p.stem, (DriftError,))
     assert result.rows_landed == 8 and result.quarantined_files == ["deaths_20240102.csv"]
     [record] = zone.quarantined_files("cr", "deaths")
     assert "via_96444" in record.error

@@ -1,0 +1,141 @@
+"""Simulated data-exchange feed of death registrations: one CSV per day, late corrections."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sources.common.identity import corrupt_check_chars, generate_id_numbers
+from sources.common.names import random_names
+from sources.common.profiles import PROFILES, by_county
+from sources.common.regions import COUNTIES
+from sources.common.simtools import (
+    DAY,
+    SystemResult,
+    d64,
+    date_text,
+    pick,
+    prefixed_ids,
+    progress,
+    scaled,
+)
+
+from .client import ENTITY_COLUMNS
+
+DEATHS_PER_YEAR = 46_000
+# Deaths peak in winter.
+MONTH_WEIGHT = np.array([1.3, 1.15, 1.05, 0.95, 0.9, 0.85, 0.85, 0.85, 0.9, 0.95, 1.05, 1.2])
+
+
+def _deaths(
+    rng: np.random.Generator, scale: float, start: date, end: date, bad_id_rate: float
+) -> tuple[pd.DataFrame, list[str]]:
+    start64, end64 = d64(start), d64(end)
+    days = np.arange(start64, end64 + DAY, DAY)
+    months = days.astype("datetime64[M]").astype(int) % 12
+    weight = MONTH_WEIGHT[months]
+    n = scaled(DEATHS_PER_YEAR * len(days) / 365, scale)
+    registered = np.sort(days[rng.choice(len(days), size=n, p=weight / weight.sum())])
+    death = registered - rng.choice([0, 1, 2, 3], n, p=[0.3, 0.4, 0.2, 0.1]) * DAY
+    age = np.clip(rng.normal(80, 11, n), 0, 106)
+    birth = death - (age * 365.25).astype(np.int64) * DAY
+    male = rng.random(n) < 0.53
+    county = pick(rng, COUNTIES, n, [PROFILES[c].population_share for c in COUNTIES]).astype(str)
+    id_county = np.where((county == "321204") & (rng.random(n) < 0.7), "321284", county)
+    ids = generate_id_numbers(rng, id_county, birth, male)
+    bad = np.flatnonzero(rng.random(n) < bad_id_rate)
+    ids[bad] = corrupt_check_chars(rng, ids[bad])
+    via = rng.random(n) < by_county(county, "ss03_96444_rate").astype(float)
+    frame = pd.DataFrame(
+        {
+            "death_record_id": prefixed_ids("SW", 3_000_000_000, n),
+            "record_version": "1",
+            "deceased_id_number": ids,
+            "deceased_name": random_names(rng, male),
+            "sex": np.where(male, "男", "女"),
+            "birth_date": date_text(birth),
+            "death_date": date_text(death),
+            "registration_date": date_text(registered),
+            "registration_county_code": county,
+            "cremated": np.where(rng.random(n) < 0.996, "是", "否"),
+            "via_96444": np.where(via, "是", "否"),
+            "funeral_home": by_county(county, "funeral_home"),
+            "_file_day": registered,
+        }
+    )
+    return frame, frame["death_record_id"].to_numpy()[bad].tolist()
+
+
+def _corrections(
+    rng: np.random.Generator, deaths: pd.DataFrame, end: date, rate: float
+) -> pd.DataFrame:
+    """Second versions in a later day's file: a wrong name, death date or 96444 flag fixed."""
+    n = len(deaths)
+    later = deaths["_file_day"].to_numpy("datetime64[D]") + rng.integers(1, 21, n) * DAY
+    chosen = np.flatnonzero((rng.random(n) < rate) & (later <= d64(end)))
+    fixed = deaths.iloc[chosen].copy()
+    fixed["record_version"] = "2"
+    fixed["_file_day"] = later[chosen]
+    what = rng.integers(0, 3, len(fixed))
+    # A 96444 fix only ever adds the platform flag that was missed at registration.
+    what = np.where((what == 2) & (fixed["via_96444"].to_numpy() == "是"), 0, what)
+    male = fixed["sex"].to_numpy() == "男"
+    fixed["deceased_name"] = np.where(
+        what == 0, random_names(rng, male), fixed["deceased_name"].to_numpy(str)
+    )
+    shifted = date_text(fixed["death_date"].to_numpy("datetime64[D]") - DAY)
+    fixed["death_date"] = np.where(what == 1, shifted, fixed["death_date"].to_numpy(str))
+    fixed["via_96444"] = np.where(what == 2, "是", fixed["via_96444"].to_numpy(str))
+    return fixed
+
+
+def simulate_civil_registry(
+    out_dir: Path,
+    *,
+    scale: float = 1.0,
+    seed: int = 2024,
+    start: date = date(2023, 1, 1),
+    end: date = date(2024, 12, 31),
+    bad_id_rate: float = 0.002,
+    correction_rate: float = 0.005,
+    bom_file_rate: float = 0.02,
+    progress_bar: bool = True,
+) -> SystemResult:
+    """Write ``inbox/deaths/deaths_<YYYYMMDD>.csv`` for every day; return counts and state."""
+    rng = np.random.default_rng([seed, 4])
+    folder = out_dir / "inbox" / "deaths"
+    folder.mkdir(parents=True, exist_ok=True)
+    first, bad_keys = _deaths(rng, scale, start, end, bad_id_rate)
+    fixed = _corrections(rng, first, end, correction_rate)
+    served = pd.concat([first, fixed], ignore_index=True)
+    columns = ENTITY_COLUMNS["deaths"]
+
+    days = np.arange(d64(start), d64(end) + DAY, DAY)
+    with_bom = {str(d) for d in days[rng.random(len(days)) < bom_file_rate]}
+    by_day = {k: g for k, g in served.groupby("_file_day")}
+    bom_files = []
+    for day in progress(days, "civil_registry files", progress_bar):
+        stamp = pd.Timestamp(day)
+        rows = by_day.get(stamp, served.iloc[0:0])
+        name = f"deaths_{stamp:%Y%m%d}.csv"
+        encoding = "utf-8-sig" if str(day) in with_bom else "utf-8"
+        if str(day) in with_bom:
+            bom_files.append(name)
+        rows[columns].to_csv(folder / name, index=False, encoding=encoding, lineterminator="\n")
+
+    latest = served.sort_values(["death_record_id", "record_version"]).drop_duplicates(
+        "death_record_id", keep="last"
+    )
+    return SystemResult(
+        counts={"deaths": len(served)},
+        injected={
+            "bad_id_check_digit": {"deaths": {"count": len(bad_keys), "keys": bad_keys}},
+            "corrected_deaths": {"count": len(fixed), "keys": fixed["death_record_id"].tolist()},
+            "bom_files": {"count": len(bom_files), "files": bom_files},
+            "files": len(days),
+        },
+        state={"deaths": latest[columns].reset_index(drop=True)},
+    )

@@ -1,0 +1,1 @@
+"""Helpers shared by the simulators and the extract clients."""

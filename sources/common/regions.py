@@ -1,0 +1,54 @@
+"""Taizhou's division codes, read from the project's one copy (the dbt seed)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from minzheng.settings import DBT_PROJECT_DIR
+
+DIVISIONS_CSV: Path = DBT_PROJECT_DIR / "seeds" / "ref_divisions.csv"
+
+CITY_CODE = "321200"
+CITY_NAME = "泰州市"
+COUNTIES: tuple[str, ...] = ("321202", "321203", "321204", "321281", "321282", "321283")
+COUNTY_NAMES: dict[str, str] = {
+    "321202": "海陵区",
+    "321203": "高港区",
+    "321204": "姜堰区",
+    "321281": "兴化市",
+    "321282": "靖江市",
+    "321283": "泰兴市",
+}
+REAL_VILLAGE_TYPES = ("居委会", "村委会")
+
+
+@lru_cache(maxsize=1)
+def load_divisions() -> pd.DataFrame:
+    """Every town and village row, all text, with ``county_code`` (first 6 digits) added."""
+    frame = pd.read_csv(DIVISIONS_CSV, dtype=str, keep_default_na=False)
+    frame["county_code"] = frame["code"].str[:6]
+    return frame
+
+
+def real_villages(county_code: str | None = None) -> pd.DataFrame:
+    """Real villages and communities (居委会, 村委会); virtual ones are never counted."""
+    frame = load_divisions()
+    rows = frame[(frame["level"] == "village") & frame["unit_type"].isin(REAL_VILLAGE_TYPES)]
+    if county_code is not None:
+        rows = rows[rows["county_code"] == county_code]
+    return rows.reset_index(drop=True)
+
+
+def towns(county_code: str | None = None) -> pd.DataFrame:
+    frame = load_divisions()
+    rows = frame[frame["level"] == "town"]
+    if county_code is not None:
+        rows = rows[rows["county_code"] == county_code]
+    return rows.reset_index(drop=True)
+
+
+def region_name(code: str) -> str:
+    return CITY_NAME if code == CITY_CODE else COUNTY_NAMES[code]

@@ -1,0 +1,133 @@
+"""The whole path on a small scale: simulate, `minzheng run`, and the figures it must give."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+MINZHENG = str(Path(sys.executable).with_name("minzheng"))
+COUNTIES = {"321202", "321203", "321204", "321281", "321282", "321283"}
+
+
+def _minzheng(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [MINZHENG, *args], env=env, capture_output=True, text=True, timeout=900, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def data_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    data = tmp_path_factory.mktemp("data")
+    env = {
+        **os.environ,
+        "MINZHENG_DATA_DIR": str(data),
+        "DAGSTER_HOME": str(data / ".dagster"),
+        "MINZHENG_DATA_AS_OF": "2024-12-31",
+    }
+    env.pop("MINZHENG_SA_API_URL", None)
+    simulated = _minzheng(env, "simulate", "--scale", "0.01", "--reset", "--no-progress")
+    assert simulated.returncode == 0, simulated.stderr
+    ran = _minzheng(env, "run")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "succeeded" in ran.stdout
+    return env
+
+
+def _serving(env: dict[str, str]) -> Path:
+    return Path(env["MINZHENG_DATA_DIR"]) / "serving" / "minzheng.duckdb"
+
+
+def _progress(env: dict[str, str]) -> pd.DataFrame:
+    with duckdb.connect(str(_serving(env)), read_only=True) as connection:
+        return connection.execute("select * from kpi.kpi_progress").df()
+
+
+def test_kpi_grid_covers_every_action_line_region_and_month(data_env: dict[str, str]) -> None:
+    progress = _progress(data_env)
+    assert set(progress["action_line"]) == {"SA", "EC", "CH", "SP", "SS"}
+    assert progress["kpi_code"].nunique() >= 5
+    months = pd.to_datetime(progress["period_month"]).dt.strftime("%Y-%m")
+    assert set(months) == {f"2024-{m:02d}" for m in range(1, 13)}
+    district_kpis = progress[progress["region_level"] == "county"]["kpi_code"].unique()
+    assert len(district_kpis) >= 5
+    for kpi in district_kpis:
+        regions = set(progress[progress["kpi_code"] == kpi]["region_code"])
+        assert regions == COUNTIES | {"321200"}, kpi
+    assert not progress.duplicated(["kpi_code", "period_month", "region_code"]).any()
+    assert set(progress["status"]) <= {"达标", "序时达标", "滞后", "监测"}
+
+
+def test_kpi_values_equal_the_simulators_bookkeeping(data_env: dict[str, str]) -> None:
+    truth_file = Path(data_env["MINZHENG_DATA_DIR"]) / "sources" / "_bookkeeping" / "kpi_truth.csv"
+    truth = pd.read_csv(truth_file, dtype={"region_code": str})
+    progress = _progress(data_env)
+    progress["period_month"] = pd.to_datetime(progress["period_month"]).dt.strftime("%Y-%m-01")
+    merged = truth.merge(
+        progress,
+        on=["kpi_code", "period_month", "region_code"],
+        how="left",
+        suffixes=("_truth", ""),
+        indicator=True,
+    )
+    assert len(truth) > 0 and truth["kpi_code"].nunique() >= 5
+    # A city-scope KPI publishes no district rows; its district measures must still agree.
+    missing = merged[merged["_merge"] != "both"]
+    assert set(missing["region_code"]) <= COUNTIES
+    assert not set(missing["kpi_code"]) & set(progress.query("region_level == 'county'").kpi_code)
+    with duckdb.connect(str(_serving(data_env)), read_only=True) as connection:
+        measures = connection.execute("select * from kpi.kpi_measures").df()
+    measures["period_month"] = pd.to_datetime(measures["period_month"]).dt.strftime("%Y-%m-01")
+    district_truth = missing[["kpi_code", "period_month", "region_code", "numerator_truth"]]
+    checked = district_truth.merge(measures, on=["kpi_code", "period_month", "region_code"])
+    assert len(checked) == len(district_truth)
+    assert (checked["numerator_truth"] == checked["numerator"]).all()
+    for row in merged[merged["_merge"] == "both"].itertuples():
+        assert row.numerator == row.numerator_truth, row
+        if pd.isna(row.actual_value_truth):
+            assert pd.isna(row.actual_value), row
+        else:
+            assert row.actual_value == pytest.approx(row.actual_value_truth, abs=1e-9), row
+
+
+def test_the_export_and_its_manifest_exist(data_env: dict[str, str]) -> None:
+    export_dir = Path(data_env["MINZHENG_DATA_DIR"]) / "exports" / "2024Q4"
+    manifest = json.loads((export_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert {Path(f["name"]).suffix for f in manifest["files"]} == {".xlsx", ".csv"}
+    for entry in manifest["files"]:
+        digest = hashlib.sha256((export_dir / entry["name"]).read_bytes()).hexdigest()
+        assert digest == entry["sha256"]
+
+
+def test_a_second_run_lands_nothing_new(data_env: dict[str, str]) -> None:
+    raw = Path(data_env["MINZHENG_DATA_DIR"]) / "raw"
+    before = sorted(p.name for p in raw.rglob("*.parquet"))
+    again = _minzheng(data_env, "run")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert sorted(p.name for p in raw.rglob("*.parquet")) == before
+
+
+def test_a_drifted_export_blocks_publish_and_leaves_serving_untouched(
+    data_env: dict[str, str],
+) -> None:
+    serving = _serving(data_env)
+    before = hashlib.sha256(serving.read_bytes()).hexdigest()
+    drop = Path(data_env["MINZHENG_DATA_DIR"]) / "sources" / "social_org_registry" / "drop"
+    latest = sorted(drop.glob("社会组织评估等级_*.csv"))[-1]
+    frame = pd.read_csv(latest, encoding="gbk", dtype=str).drop(columns=["评估等级"])
+    drifted = drop / "社会组织评估等级_20250131.csv"
+    frame.to_csv(drifted, index=False, encoding="gbk")
+    blocked = _minzheng(data_env, "run")
+    assert blocked.returncode != 0
+    assert "social_org_registry/evaluation_grades files_parse" in blocked.stdout
+    assert "nothing was published" in blocked.stdout
+    assert hashlib.sha256(serving.read_bytes()).hexdigest() == before

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.definitions import build_definitions, full_run
+from orchestration.lib.dbt import prepare_manifest
+
+
+def test_definitions_load_with_every_layer() -> None:
+    prepare_manifest()
+    definitions = build_definitions()
+    dg.Definitions.validate_loadable(definitions)
+    keys = {key.to_user_string() for key in definitions.resolve_asset_graph().get_all_asset_keys()}
+    expected_raw = {
+        "raw/smart_assistance/assistance_cases",
+        "raw/smart_assistance/child_survey_submissions",
+        "raw/elderly_care/institutions",
+        "raw/elderly_care/bed_capacity_changes",
+        "raw/social_org_registry/organizations",
+        "raw/social_org_registry/evaluation_grades",
+        "raw/civil_registry/deaths",
+    }
+    assert expected_raw <= keys
+    assert {"kpi/kpi_progress", "serving/minzheng", "exports/provincial_quarterly_report"} <= keys
+    assert definitions.resolve_job_def(full_run.name) is not None
+
+
+def test_raw_assets_are_upstream_of_the_dbt_staging_models() -> None:
+    graph = build_definitions().resolve_asset_graph()
+    deaths = dg.AssetKey(["raw", "civil_registry", "deaths"])
+    children = {key.to_user_string() for key in graph.get(deaths).child_keys}
+    assert "staging/stg_civil_registry__deaths" in children
