@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import pandas as pd
 
 from minzheng import settings
 from sources.bookkeeping import kpi_truth
@@ -52,11 +53,20 @@ def simulate(
 
     results: dict[str, SystemResult] = {}
     seconds: dict[str, float] = {}
+    shared: dict[str, pd.DataFrame] = {}
     for system, run in SYSTEMS.items():
         t0 = time.perf_counter()
+        # Later systems see the earlier ones' clean state: one simulated city, not four.
         results[system] = run(
-            out_dir / system, scale=scale, seed=seed, start=start, end=end, progress_bar=progress
+            out_dir / system,
+            scale=scale,
+            seed=seed,
+            start=start,
+            end=end,
+            progress_bar=progress,
+            shared=shared,
         )
+        shared.update(results[system].state)
         seconds[system] = round(time.perf_counter() - t0, 2)
 
     t0 = time.perf_counter()

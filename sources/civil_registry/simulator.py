@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -103,6 +104,7 @@ def simulate_civil_registry(
     correction_rate: float = 0.005,
     bom_file_rate: float = 0.02,
     progress_bar: bool = True,
+    shared: Mapping[str, pd.DataFrame] | None = None,
 ) -> SystemResult:
     """Write ``inbox/deaths/deaths_<YYYYMMDD>.csv`` for every day; return counts and state."""
     rng = np.random.default_rng([seed, 4])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -233,6 +234,7 @@ def simulate_elderly_care(
     start: date = date(2023, 1, 1),
     end: date = date(2024, 12, 31),
     progress_bar: bool = True,
+    shared: Mapping[str, pd.DataFrame] | None = None,
 ) -> SystemResult:
     """Write ``out_dir/elderly_care.sqlite``; return counts, notable cases and the clean state."""
     rng = np.random.default_rng([seed, 2])

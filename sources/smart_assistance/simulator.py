@@ -7,6 +7,7 @@ The store holds each record's current state; a status change or correction shows
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -244,6 +245,7 @@ def simulate_smart_assistance(
     end: date = date(2024, 12, 31),
     bad_id_rate: float = 0.002,
     progress_bar: bool = True,
+    shared: Mapping[str, pd.DataFrame] | None = None,
 ) -> SystemResult:
     """Write ``out_dir/store.sqlite`` and return counts, injected dirt and the clean state."""
     rng = np.random.default_rng([seed, 1])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -210,6 +211,7 @@ def simulate_social_org_registry(
     start: date = date(2023, 1, 1),
     end: date = date(2024, 12, 31),
     progress_bar: bool = True,
+    shared: Mapping[str, pd.DataFrame] | None = None,
 ) -> SystemResult:
     """Write month-end exports into ``out_dir/drop/``; return counts and the clean state."""
     rng = np.random.default_rng([seed, 3])
