@@ -143,9 +143,13 @@ def _execute(job: str, log_level: str) -> RunOutcome:
 
     from orchestration.lib.dbt import prepare_manifest
 
+    settings.export_environment()
     home = settings.dagster_home()
     home.mkdir(parents=True, exist_ok=True)
-    os.environ["DAGSTER_HOME"] = str(home)
+    instance_config = home / "dagster.yaml"
+    if not instance_config.exists():
+        # Run history stays on this machine; nothing is reported anywhere.
+        instance_config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
     prepare_manifest()
     from orchestration.definitions import build_definitions
 

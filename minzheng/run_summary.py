@@ -14,7 +14,7 @@ from minzheng.settings import Paths, pii_key
 from minzheng.warehouse_plugin import register_udfs
 
 _KPI_SQL = Path(__file__).with_name("sql") / "run_summary_kpi.sql"
-_LAYER_SCHEMAS = ("staging", "conformed", "marts", "kpi")
+_LAYER_SCHEMAS = ("staging", "quarantine", "conformed", "marts", "kpi")
 
 
 @dataclass
@@ -62,6 +62,21 @@ def layer_rows(warehouse: Path) -> dict[str, int]:
     return rows
 
 
+def quarantine_rows(warehouse: Path) -> dict[str, int]:
+    """Rows held back by a row-level contract, per source entity."""
+    if not warehouse.exists():
+        return {}
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        tables = connection.execute(
+            "select table_name from information_schema.tables where table_schema = 'quarantine'"
+        ).fetchall()
+        counts = {}
+        for (name,) in tables:
+            row = connection.execute(f'select count(*) from quarantine."{name}"').fetchone()
+            counts[name.removeprefix("quarantine_").replace("__", ".")] = int(row[0]) if row else 0
+    return counts
+
+
 def print_summary(paths: Paths, outcome: RunOutcome) -> None:
     echo = click.echo
     echo("")
@@ -82,6 +97,13 @@ def print_summary(paths: Paths, outcome: RunOutcome) -> None:
     echo(f"  raw             {raw_rows(paths):>12,}")
     for schema, count in layer_rows(paths.warehouse).items():
         echo(f"  {schema:<15} {count:>12,}")
+    quarantined = {
+        entity: rows for entity, rows in quarantine_rows(paths.warehouse).items() if rows
+    }
+    if quarantined:
+        echo("quarantined rows (row-level contract broken; see the quarantine schema):")
+        for entity, rows in sorted(quarantined.items()):
+            echo(f"  {entity:<45} {rows:>8,}")
     if paths.serving.exists():
         with duckdb.connect(str(paths.serving), read_only=True) as connection:
             statuses = connection.execute(_KPI_SQL.read_text(encoding="utf-8")).fetchall()

@@ -126,3 +126,9 @@ def data_as_of() -> date:
     """The date the figures are stated as of (序时进度 and the KPI month grid are bounded by it)."""
     value = os.environ.get("MINZHENG_DATA_AS_OF")
     return date.fromisoformat(value) if value else date.today()
+
+
+def export_environment() -> None:
+    """Pass the resolved locations on to subprocesses (dbt resolves relative paths elsewhere)."""
+    os.environ["MINZHENG_DATA_DIR"] = str(data_dir())
+    os.environ["DAGSTER_HOME"] = str(dagster_home())

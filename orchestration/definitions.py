@@ -6,7 +6,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from minzheng import settings
-from orchestration.defs.quality import raw_contract_checks
+from orchestration.defs.quality import published_contract_checks, raw_contract_checks
 from orchestration.defs.serving import provincial_quarterly_report, published_serving_file
 from orchestration.defs.sources import all_extract_assets
 from orchestration.defs.warehouse import warehouse_models
@@ -26,6 +26,7 @@ full_run = dg.define_asset_job(
 
 
 def build_definitions() -> dg.Definitions:
+    settings.export_environment()
     access = settings.source_access()
     return dg.Definitions(
         assets=[
@@ -34,7 +35,7 @@ def build_definitions() -> dg.Definitions:
             published_serving_file,
             provincial_quarterly_report,
         ],
-        asset_checks=raw_contract_checks,
+        asset_checks=[*raw_contract_checks, *published_contract_checks],
         jobs=[full_run],
         resources={
             "smart_assistance_api": SmartAssistanceApi(

@@ -16,4 +16,6 @@ from orchestration.lib.dbt import DBT_PROJECT, WarehouseTranslator
 )
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     dbt_vars = {"data_as_of": settings.data_as_of().isoformat()}
-    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
+    invocation = dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context)
+    # Row counts land as metadata on every model (quarantine tables included).
+    yield from invocation.stream().fetch_row_counts()

@@ -1,0 +1,57 @@
+"""Contracts of what leaves the warehouse: the KPI table leadership and the province read."""
+
+from __future__ import annotations
+
+import great_expectations as gx
+import great_expectations.expectations as gxe
+
+from expectations.severity import BLOCKING
+
+STATUSES = ["达标", "序时达标", "滞后", "监测"]
+
+
+def kpi_progress(expected_rows: int) -> gx.ExpectationSuite:
+    """``expected_rows``: every measured KPI × reported month × its regions (from the catalog)."""
+    return gx.ExpectationSuite(
+        name="published.kpi.kpi_progress",
+        expectations=[
+            gxe.ExpectTableRowCountToEqual(value=expected_rows, meta=BLOCKING),
+            gxe.ExpectCompoundColumnsToBeUnique(
+                column_list=["kpi_code", "period_month", "region_code"], meta=BLOCKING
+            ),
+            gxe.ExpectColumnValuesToBeInSet(column="status", value_set=STATUSES, meta=BLOCKING),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="region_level", value_set=["city", "county"], meta=BLOCKING
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="actual_value",
+                min_value=0,
+                max_value=1,
+                row_condition='measure_type=="ratio"',
+                condition_parser="pandas",
+                meta=BLOCKING,
+            ),
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="target_value",
+                row_condition='target_basis!="monitor"',
+                condition_parser="pandas",
+                meta=BLOCKING,
+            ),
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="actual_value",
+                row_condition='target_basis=="explicit"',
+                condition_parser="pandas",
+                meta=BLOCKING,
+            ),
+            gxe.ExpectColumnValuesToBeNull(
+                column="target_value",
+                row_condition='target_basis=="monitor"',
+                condition_parser="pandas",
+                meta=BLOCKING,
+            ),
+            *[
+                gxe.ExpectColumnValuesToNotBeNull(column=column, meta=BLOCKING)
+                for column in ("kpi_code", "period_month", "region_code", "status", "data_as_of")
+            ],
+        ],
+    )
