@@ -15,7 +15,6 @@ from pathlib import Path
 import click
 
 from minzheng import settings
-from minzheng.run_summary import RunOutcome
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -71,21 +70,19 @@ def simulate(
 
 @main.command()
 @click.option(
-    "--job", default="full_run", show_default=True, help="The Dagster job to execute in process."
-)
-@click.option(
     "--log-level",
     type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
     default="WARNING",
     show_default=True,
     help="Dagster's console log level (the full event log is kept in DAGSTER_HOME).",
 )
-def run(job: str, log_level: str) -> None:
-    """Run the whole pipeline once: extract, build, check, publish, export.
+def run(log_level: str) -> None:
+    """Run the whole pipeline once: extract, build, check, publish, export the latest quarter.
 
     Exits non-zero when a blocking check fails (nothing is then published).
     """
     from minzheng.run_summary import print_summary
+    from orchestration.run import run_once
 
     paths = settings.paths()
     if not paths.sources.exists() and not os.environ.get("MINZHENG_SA_API_URL"):
@@ -93,7 +90,7 @@ def run(job: str, log_level: str) -> None:
             f"no source systems at {paths.sources}: run `minzheng simulate` first"
         )
     with _single_run_lock(paths.root), _smart_assistance_api(paths.sources):
-        outcome = _execute(job, log_level.upper())
+        outcome = run_once(log_level.upper())
     print_summary(paths, outcome)
     if not outcome.success:
         sys.exit(1)
@@ -136,47 +133,6 @@ def serve_api(port: int) -> None:
         click.echo(f"export MINZHENG_SA_API_URL={base_url} MINZHENG_SA_API_TOKEN={token}")
         with contextlib.suppress(KeyboardInterrupt):
             click.pause("press any key (or Ctrl-C) to stop")
-
-
-def _execute(job: str, log_level: str) -> RunOutcome:
-    import dagster as dg
-
-    from orchestration.lib.dbt import prepare_manifest
-
-    settings.export_environment()
-    home = settings.dagster_home()
-    home.mkdir(parents=True, exist_ok=True)
-    instance_config = home / "dagster.yaml"
-    if not instance_config.exists():
-        # Run history stays on this machine; nothing is reported anywhere.
-        instance_config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
-    prepare_manifest()
-    from orchestration.definitions import build_definitions
-
-    definitions = build_definitions()
-    result = definitions.resolve_job_def(job).execute_in_process(
-        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-        instance=dg.DagsterInstance.get(),
-        raise_on_error=False,
-    )
-    failed_checks = [
-        f"{e.asset_key.to_user_string()} {e.check_name}"
-        for e in result.get_asset_check_evaluations()
-        if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR
-    ]
-    materialized = {
-        m.asset_key.to_user_string()
-        for m in result.get_asset_materialization_events()
-        if m.asset_key is not None
-    }
-    published = "serving/minzheng" in materialized
-    return RunOutcome(
-        run_id=result.run_id,
-        success=result.success and not failed_checks and published,
-        failed_checks=failed_checks,
-        failed_steps=[e.step_key or "" for e in result.all_events if e.is_step_failure],
-        published=published,
-    )
 
 
 @contextlib.contextmanager

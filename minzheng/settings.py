@@ -84,6 +84,14 @@ class Paths:
     def quality(self) -> Path:
         return self.root / "quality"
 
+    @property
+    def history(self) -> Path:
+        return self.root / "history"
+
+    @property
+    def alerts(self) -> Path:
+        return self.root / "alerts"
+
 
 def paths() -> Paths:
     return Paths(data_dir())
@@ -132,3 +140,71 @@ def export_environment() -> None:
     """Pass the resolved locations on to subprocesses (dbt resolves relative paths elsewhere)."""
     os.environ["MINZHENG_DATA_DIR"] = str(data_dir())
     os.environ["DAGSTER_HOME"] = str(dagster_home())
+
+
+# --- Superset serving layer (superset/superset_config.py loads this file by path) -----------------
+
+# Secrets that ship in Superset's docs and examples: never acceptable as a real key.
+_KNOWN_SUPERSET_KEYS = frozenset(
+    {
+        "",
+        "CHANGE_ME_TO_A_COMPLEX_RANDOM_SECRET",
+        "TEST_NON_DEV_SECRET",
+        "thisISaSECRET_1234",
+        "\2\1thisismyscretkey\1\2\\e\\y\\y\\h",
+    }
+)
+
+
+def superset_dir() -> Path:
+    """Superset's own state (metadata DB, cache, logs): ``$MINZHENG_DATA_DIR/superset``."""
+    return Path(os.environ.get("MINZHENG_SUPERSET_HOME", data_dir() / "superset")).resolve()
+
+
+def superset_metadata_url() -> str:
+    """Superset's metadata database; SQLite under superset_dir() unless told otherwise."""
+    default = f"sqlite:///{superset_dir() / 'superset.db'}"
+    return os.environ.get("MINZHENG_SUPERSET_METADATA_URL", default)
+
+
+def superset_secret_key() -> str:
+    """Superset's SECRET_KEY: from the environment; production refuses a default or empty one.
+
+    In development an ephemeral key is generated (with a warning) and put into this process's
+    environment, so that the Superset processes started from here share it.
+    """
+    key = os.environ.get("SUPERSET_SECRET_KEY") or os.environ.get(
+        "MINZHENG_SUPERSET_SECRET_KEY", ""
+    )
+    if key and key not in _KNOWN_SUPERSET_KEYS:
+        return key
+    if is_production():
+        raise ConfigurationError(
+            "SUPERSET_SECRET_KEY (or MINZHENG_SUPERSET_SECRET_KEY) must be set to a real secret "
+            "in production mode"
+        )
+    import secrets
+
+    key = secrets.token_urlsafe(48)
+    os.environ["MINZHENG_SUPERSET_SECRET_KEY"] = key
+    warnings.warn(
+        "SUPERSET_SECRET_KEY is not set: using an ephemeral key (sessions end on restart; "
+        "never in production)",
+        stacklevel=2,
+    )
+    return key
+
+
+def superset_admin() -> tuple[str, str]:
+    """(user, password) of the Superset admin; production refuses the development password."""
+    user = os.environ.get("MINZHENG_SUPERSET_ADMIN_USER", "admin")
+    password = os.environ.get("MINZHENG_SUPERSET_ADMIN_PASSWORD", "")
+    if not password:
+        if is_production():
+            raise ConfigurationError("MINZHENG_SUPERSET_ADMIN_PASSWORD must be set in production")
+        warnings.warn(
+            "MINZHENG_SUPERSET_ADMIN_PASSWORD is not set: using the development password 'admin'",
+            stacklevel=2,
+        )
+        password = "admin"
+    return user, password

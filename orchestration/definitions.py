@@ -6,8 +6,13 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from minzheng import settings
+from orchestration.defs import schedules, sensors
 from orchestration.defs.quality import published_contract_checks, raw_contract_checks
-from orchestration.defs.serving import provincial_quarterly_report, published_serving_file
+from orchestration.defs.serving import (
+    kpi_month_end_snapshot,
+    provincial_quarterly_report,
+    published_serving_file,
+)
 from orchestration.defs.sources import all_extract_assets
 from orchestration.defs.warehouse import warehouse_models
 from orchestration.lib.dbt import DBT_EXECUTABLE, DBT_PROJECT
@@ -16,12 +21,6 @@ from orchestration.lib.resources import (
     FileDrop,
     RawZoneResource,
     SmartAssistanceApi,
-)
-
-full_run = dg.define_asset_job(
-    "full_run",
-    selection=dg.AssetSelection.all(),
-    description="Extract every source, build and check the warehouse, publish, export.",
 )
 
 
@@ -34,9 +33,12 @@ def build_definitions() -> dg.Definitions:
             warehouse_models,
             published_serving_file,
             provincial_quarterly_report,
+            kpi_month_end_snapshot,
         ],
         asset_checks=[*raw_contract_checks, *published_contract_checks],
-        jobs=[full_run],
+        jobs=[*schedules.jobs, *sensors.jobs],
+        schedules=schedules.schedules,
+        sensors=sensors.sensors,
         resources={
             "smart_assistance_api": SmartAssistanceApi(
                 base_url=access.smart_assistance_url, token=access.smart_assistance_token

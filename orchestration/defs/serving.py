@@ -1,10 +1,14 @@
 """Publish (the atomic swap of the serving file) and the provincial export."""
 
+from datetime import date
+from pathlib import Path
+
 import dagster as dg
 import duckdb
 
 from minzheng import settings
 from minzheng.export import Quarter, export_quarter
+from minzheng.history import snapshot_month
 from minzheng.publish import publish
 from orchestration.defs.warehouse import warehouse_models
 
@@ -30,16 +34,33 @@ def published_serving_file() -> dg.MaterializeResult:
     )
 
 
+QUARTERS = dg.TimeWindowPartitionsDefinition(
+    start="2023-01-01",
+    cron_schedule="0 0 1 1,4,7,10 *",
+    fmt="%Y-%m-%d",
+    timezone="Asia/Shanghai",
+)
+MONTHS = dg.MonthlyPartitionsDefinition(start_date="2023-01-01", timezone="Asia/Shanghai")
+
+
+def quarter_of_partition(partition_key: str) -> Quarter:
+    """A quarter partition is keyed by its first day, e.g. 2024-10-01 for 2024Q4."""
+    first_day = date.fromisoformat(partition_key)
+    return Quarter(first_day.year, (first_day.month - 1) // 3 + 1)
+
+
 @dg.asset(
     key=dg.AssetKey(["exports", "provincial_quarterly_report"]),
     deps=[published_serving_file],
+    partitions_def=QUARTERS,
     group_name="exports",
     kinds={"excel", "csv"},
-    description="省级季度报表: workbook, CSV and manifest for the latest quarter with data.",
+    description="省级季度报表: workbook, CSV and manifest of one quarter, from the serving file. "
+    "`minzheng export --quarter 2024Q4` writes the same files.",
 )
 def provincial_quarterly_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     paths = settings.paths()
-    quarter = latest_quarter(paths.serving)
+    quarter = quarter_of_partition(context.partition_key)
     result = export_quarter(paths.serving, paths.exports, quarter, context.run_id)
     return dg.MaterializeResult(
         metadata={
@@ -50,7 +71,29 @@ def provincial_quarterly_report(context: dg.AssetExecutionContext) -> dg.Materia
     )
 
 
-def latest_quarter(serving_file: object) -> Quarter:
+@dg.asset(
+    key=dg.AssetKey(["history", "kpi_month_end_snapshot"]),
+    deps=[published_serving_file],
+    partitions_def=MONTHS,
+    group_name="exports",
+    kinds={"parquet"},
+    description="月末快照: the month's KPI figures as reported at month end, kept apart from later "
+    "revisions. Written once; a later run of the same month keeps the first snapshot.",
+)
+def kpi_month_end_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    paths = settings.paths()
+    month = date.fromisoformat(context.partition_key)
+    snapshot = snapshot_month(paths.serving, paths.history, month, context.run_id)
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(snapshot.path)),
+            "rows": snapshot.rows,
+            "newly_written": snapshot.newly_written,
+        }
+    )
+
+
+def latest_quarter(serving_file: Path) -> Quarter:
     with duckdb.connect(str(serving_file), read_only=True) as connection:
         row = connection.execute("select max(period_month) from kpi.kpi_progress").fetchone()
     if not row or row[0] is None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.definitions import build_definitions, full_run
+from orchestration.definitions import build_definitions
 from orchestration.lib.dbt import prepare_manifest
 
 
@@ -21,12 +21,18 @@ def test_definitions_load_with_every_layer() -> None:
         "raw/civil_registry/deaths",
     }
     assert expected_raw <= keys
-    assert {"kpi/kpi_progress", "serving/minzheng", "exports/provincial_quarterly_report"} <= keys
-    assert definitions.resolve_job_def(full_run.name) is not None
+    assert {
+        "kpi/kpi_progress",
+        "serving/minzheng",
+        "exports/provincial_quarterly_report",
+        "history/kpi_month_end_snapshot",
+    } <= keys
+    for job in ("nightly", "quarterly_export", "month_end_snapshot"):
+        assert definitions.resolve_job_def(job) is not None
 
 
 def test_raw_assets_are_upstream_of_the_dbt_staging_models() -> None:
     graph = build_definitions().resolve_asset_graph()
     deaths = dg.AssetKey(["raw", "civil_registry", "deaths"])
     children = {key.to_user_string() for key in graph.get(deaths).child_keys}
-    assert "staging/stg_civil_registry__deaths" in children
+    assert "staging/base_civil_registry__deaths" in children

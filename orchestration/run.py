@@ -1,0 +1,68 @@
+"""One whole run in process, as `minzheng run` does it: the nightly job, then the export."""
+
+import dagster as dg
+
+from minzheng import settings
+from minzheng.run_summary import RunOutcome
+from orchestration.lib.dbt import prepare_manifest
+
+
+def dagster_instance() -> dg.DagsterInstance:
+    settings.export_environment()
+    home = settings.dagster_home()
+    home.mkdir(parents=True, exist_ok=True)
+    instance_config = home / "dagster.yaml"
+    if not instance_config.exists():
+        # Run history stays on this machine; nothing is reported anywhere.
+        instance_config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    return dg.DagsterInstance.get()
+
+
+def run_once(log_level: str = "WARNING") -> RunOutcome:
+    instance = dagster_instance()
+    prepare_manifest()
+    from orchestration.definitions import build_definitions
+    from orchestration.defs.serving import latest_quarter
+
+    definitions = build_definitions()
+    run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    nightly = definitions.resolve_job_def("nightly").execute_in_process(
+        run_config=run_config, instance=instance, raise_on_error=False
+    )
+    outcome = _outcome(nightly)
+    if not outcome.published:
+        outcome.success = False
+    if not outcome.success:
+        return outcome
+    quarter = latest_quarter(settings.paths().serving)
+    export = definitions.resolve_job_def("quarterly_export").execute_in_process(
+        run_config=run_config,
+        instance=instance,
+        partition_key=quarter.start.isoformat(),
+        raise_on_error=False,
+    )
+    exported = _outcome(export)
+    outcome.success = exported.success
+    outcome.failed_steps += exported.failed_steps
+    return outcome
+
+
+def _outcome(result: dg.ExecuteInProcessResult) -> RunOutcome:
+    failed_checks = [
+        f"{e.asset_key.to_user_string()} {e.check_name}"
+        for e in result.get_asset_check_evaluations()
+        if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR
+    ]
+    materialized = {
+        m.asset_key.to_user_string()
+        for m in result.get_asset_materialization_events()
+        if m.asset_key is not None
+    }
+    published = "serving/minzheng" in materialized
+    return RunOutcome(
+        run_id=result.run_id,
+        success=result.success and not failed_checks,
+        failed_checks=failed_checks,
+        failed_steps=[e.step_key or "" for e in result.all_events if e.is_step_failure],
+        published=published,
+    )
