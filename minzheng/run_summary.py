@@ -52,8 +52,9 @@ def layer_rows(warehouse: Path) -> dict[str, int]:
         # Staging views pseudonymise on read: they need the warehouse's UDF.
         register_udfs(connection, pii_key())
         relations = connection.execute(
+            # Base staging views hold every version; the stg_ views are what was staged.
             "select table_schema, table_name from information_schema.tables "
-            "where table_schema in ?",
+            "where table_schema in ? and table_name not like 'base\\_%' escape '\\'",
             [list(_LAYER_SCHEMAS)],
         ).fetchall()
         for schema, name in relations:

@@ -10,6 +10,7 @@ from minzheng import settings
 from minzheng.export import Quarter, export_quarter
 from minzheng.history import snapshot_month
 from minzheng.publish import publish
+from minzheng.run_summary import quarantine_rows
 from orchestration.defs.warehouse import warehouse_models
 
 
@@ -23,9 +24,12 @@ from orchestration.defs.warehouse import warehouse_models
 )
 def published_serving_file() -> dg.MaterializeResult:
     paths = settings.paths()
+    quarantined = quarantine_rows(paths.warehouse)
     result = publish(paths.warehouse, paths.serving)
     return dg.MaterializeResult(
         metadata={
+            "quarantined_rows": sum(quarantined.values()),
+            "quarantined_by_entity": dg.MetadataValue.json(quarantined),
             "path": dg.MetadataValue.path(str(result.serving_file)),
             "tables": len(result.tables),
             "kpi_progress_rows": result.tables.get("kpi.kpi_progress", 0),
