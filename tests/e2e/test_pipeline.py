@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -131,3 +132,69 @@ def test_a_drifted_export_blocks_publish_and_leaves_serving_untouched(
     assert "social_org_registry/evaluation_grades files_parse" in blocked.stdout
     assert "nothing was published" in blocked.stdout
     assert hashlib.sha256(serving.read_bytes()).hexdigest() == before
+
+
+ID_NUMBER = r"[1-9]\d{5}(19|20)\d{2}(0[1-9]|1[0-2])\d{2}\d{3}[\dXx]"
+MOBILE = r"1[3-9]\d{9}"
+# Raw columns that hold a person's name, by the naming of the source systems.
+PERSON_NAME_COLUMN = r"(^|_)(applicant|deceased|submitted_by|person|party|worker|caregiver|resident|child|recipient)(_name)?$|_name$|法定代表人|姓名"
+NOT_PERSON_NAME = {
+    "institution_name",
+    "funeral_home",
+    "社会组织名称",
+    "facility_name",
+    "organization_name",
+    "project_name",
+    "station_name",
+    "brand_name",
+    "branch_name",
+    "region_name",
+    "village_name",
+    "town_name",
+}
+
+
+def test_nothing_after_staging_holds_an_id_number_a_phone_or_a_name(
+    data_env: dict[str, str],
+) -> None:
+    data = Path(data_env["MINZHENG_DATA_DIR"])
+    with duckdb.connect() as connection:
+        raw_columns = connection.execute(
+            "describe select * from read_parquet(?, union_by_name = true)",
+            [str(data / "raw" / "*" / "*" / "*.parquet")],
+        ).fetchall()
+        name_columns = [
+            c[0]
+            for c in raw_columns
+            if re.search(PERSON_NAME_COLUMN, c[0]) and c[0] not in NOT_PERSON_NAME
+        ]
+        names: set[str] = set()
+        for column in name_columns:
+            values = connection.execute(
+                f'select distinct "{column}" from read_parquet(?, union_by_name = true) '
+                f'where "{column}" is not null',
+                [str(data / "raw" / "*" / "*" / "*.parquet")],
+            ).fetchall()
+            names |= {v[0] for v in values if 2 <= len(v[0]) <= 4}
+    assert names, "the simulated sources hold person names"
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as connection:
+        relations = connection.execute(
+            "select table_schema, table_name, column_name from information_schema.columns "
+            "where table_schema in ('quarantine', 'conformed', 'marts', 'kpi') "
+            "and data_type = 'VARCHAR'"
+        ).fetchall()
+        assert relations
+        offending = []
+        for schema, table, column in relations:
+            values = {
+                row[0]
+                for row in connection.execute(
+                    f'select distinct "{column}" from "{schema}"."{table}" where "{column}" is not null'
+                ).fetchall()
+            }
+            if (
+                any(re.search(ID_NUMBER, v) or re.fullmatch(MOBILE, v) for v in values)
+                or values & names
+            ):
+                offending.append(f"{schema}.{table}.{column}")
+    assert not offending, offending
