@@ -5,8 +5,6 @@ from datetime import date
 import dagster as dg
 
 from orchestration.defs.serving import (
-    MONTHS,
-    QUARTERS,
     kpi_month_end_snapshot,
     provincial_quarterly_report,
 )
@@ -23,13 +21,11 @@ nightly = dg.define_asset_job(
 quarterly_export = dg.define_asset_job(
     "quarterly_export",
     selection=dg.AssetSelection.assets(provincial_quarterly_report),
-    partitions_def=QUARTERS,
     description="The provincial quarterly report of one quarter (a partition; backfill past ones).",
 )
 month_end_snapshot = dg.define_asset_job(
     "month_end_snapshot",
     selection=dg.AssetSelection.assets(kpi_month_end_snapshot),
-    partitions_def=MONTHS,
     description="Keep the month's KPI figures as reported.",
 )
 
