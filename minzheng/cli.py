@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import secrets
 import shutil
@@ -15,6 +14,7 @@ from pathlib import Path
 import click
 
 from minzheng import settings
+from minzheng.locks import LockHeld, exclusive
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -138,13 +138,11 @@ def serve_api(port: int) -> None:
 @contextlib.contextmanager
 def _single_run_lock(root: Path) -> Iterator[None]:
     """Two runs never build the warehouse at once."""
-    root.mkdir(parents=True, exist_ok=True)
-    with (root / ".run.lock").open("w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as error:
-            raise click.ClickException(f"another run holds {root / '.run.lock'}") from error
-        yield
+    try:
+        with exclusive(root / ".run.lock", "a pipeline run"):
+            yield
+    except LockHeld as error:
+        raise click.ClickException(str(error)) from error
 
 
 @contextlib.contextmanager

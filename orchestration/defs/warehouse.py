@@ -6,6 +6,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from minzheng import settings
+from minzheng.locks import exclusive
 from orchestration.lib.dbt import DBT_PROJECT, WarehouseTranslator
 
 
@@ -17,4 +18,5 @@ from orchestration.lib.dbt import DBT_PROJECT, WarehouseTranslator
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     dbt_vars = {"data_as_of": settings.data_as_of().isoformat()}
     # dbt runs in its own process: the build file is free again for the checks and publish.
-    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
+    with exclusive(settings.paths().root / ".warehouse.lock", "the warehouse build"):
+        yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
