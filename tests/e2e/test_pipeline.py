@@ -6,8 +6,10 @@ import hashlib
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -198,3 +200,62 @@ def test_nothing_after_staging_holds_an_id_number_a_phone_or_a_name(
             ):
                 offending.append(f"{schema}.{table}.{column}")
     assert not offending, offending
+
+
+def _content_hashes(database: Path) -> dict[str, str]:
+    """An order-independent hash of every serving table's rows."""
+    with duckdb.connect(str(database), read_only=True) as connection:
+        tables = connection.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema in ('conformed', 'marts', 'kpi') order by 1, 2"
+        ).fetchall()
+        hashes = {}
+        for schema, table in tables:
+            row = connection.execute(
+                f"select md5(coalesce(string_agg(md5(cast(t as varchar)), '' order by md5(cast(t as varchar))), '')) from \"{schema}\".\"{table}\" as t"
+            ).fetchone()
+            hashes[f"{schema}.{table}"] = row[0] if row else ""
+    return hashes
+
+
+def _dbt_build_running(session: int) -> bool:
+    """A `dbt build` process in the run's session (the run started a session of its own)."""
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        is_dbt_build = b"build" in cmdline and any(arg.endswith(b"/dbt") for arg in cmdline)
+        if is_dbt_build and int(fields[3]) == session:
+            return True
+    return False
+
+
+def test_a_run_killed_mid_build_leaves_serving_intact_and_the_next_run_heals(
+    data_env: dict[str, str],
+) -> None:
+    serving = _serving(data_env)
+    before_bytes = hashlib.sha256(serving.read_bytes()).hexdigest()
+    before = _content_hashes(serving)
+    process = subprocess.Popen(
+        [MINZHENG, "run"],
+        env=data_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 600
+    while not _dbt_build_running(process.pid):
+        assert process.poll() is None, "the run ended before its build started"
+        assert time.monotonic() < deadline, "the build never started"
+        time.sleep(0.2)
+    time.sleep(2)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=60)
+    assert hashlib.sha256(serving.read_bytes()).hexdigest() == before_bytes
+    healed = _minzheng(data_env, "run")
+    assert healed.returncode == 0, healed.stdout + healed.stderr
+    assert _content_hashes(serving) == before
