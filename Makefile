@@ -15,12 +15,16 @@ MINZHENG_SCALE ?= 1.0
 DBT := $(BIN)/dbt
 DBT_DIRS := --project-dir dbt_project --profiles-dir dbt_project
 
-.PHONY: help setup run test lint format simulate pipeline dev clean
+.PHONY: help setup run test lint format simulate pipeline dev clean bench
+# A city-year and a province-year (about 19 cities); lower the second on a smaller machine.
+BENCH_SCALES ?= 1.0 19 serve superset-setup superset-browser
 
 help:
 	@echo "make run    set up, simulate the sources (MINZHENG_SCALE=$(MINZHENG_SCALE)) and run the pipeline once"
 	@echo "make test   set up and run lint and the test suite"
 	@echo "make dev    Dagster UI on 127.0.0.1:3000 over the same data"
+	@echo "make bench  stage times, peak memory and ratios at BENCH_SCALES ($(BENCH_SCALES))"
+	@echo "make serve  bootstrap Superset, then Dagster UI (127.0.0.1:3000) and Superset (127.0.0.1:8088)"
 	@echo "make clean  remove generated data and environments"
 
 # uv comes from PyPI when the machine has none; it never downloads a Python.
@@ -41,7 +45,7 @@ simulate: setup
 pipeline: setup
 	$(BIN)/minzheng run
 
-test: setup lint
+test: setup lint superset-setup
 	$(BIN)/pytest
 
 lint: setup
@@ -59,8 +63,29 @@ format: setup
 	scratch=$$(mktemp -d) && MINZHENG_DATA_DIR=$$scratch MINZHENG_PII_KEY=lint-only \
 		$(BIN)/sqlfluff fix dbt_project/models --disable-progress-bar; rm -rf $$scratch
 
+bench: setup
+	$(BIN)/python -m bench.run --scales "$(BENCH_SCALES)"
+
 dev: setup
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
 
+# Superset lives in an environment of its own (superset/pyproject.toml + uv.lock); the acceptance
+# tests drive the system Chromium and need a CJK font (installed with apt when missing, as root).
+superset-setup: superset/.venv/.ready superset-browser
+superset/.venv/.ready: superset/pyproject.toml superset/uv.lock
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check 'uv>=0.9,<1'
+	@start=$$(date +%s); cd superset && $(UV) sync --frozen --python 3.11; \
+		echo "superset environment installed in $$(( $$(date +%s) - start )) s"
+	@touch $@
+
+superset-browser:
+	@if [ -x /usr/bin/chromium ] && find /usr/share/fonts -iname '*cjk*' -o -iname 'wqy*' | grep -q .; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+	else echo "Chromium and a CJK font are missing: sudo apt-get install -y chromium fonts-noto-cjk"; exit 1; fi
+
+serve: setup superset-setup
+	bash superset/serve.sh
+
 clean:
-	rm -rf data .dagster .venv dbt_project/target dbt_project/logs
+	rm -rf data .dagster .venv superset/.venv dbt_project/target dbt_project/logs
