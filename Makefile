@@ -15,9 +15,9 @@ MINZHENG_SCALE ?= 1.0
 DBT := $(BIN)/dbt
 DBT_DIRS := --project-dir dbt_project --profiles-dir dbt_project
 
-.PHONY: help setup run test lint format simulate pipeline dev clean bench
+.PHONY: help setup run test lint format simulate pipeline dev clean bench serve superset-setup superset-browser
 # A city-year and a province-year (about 19 cities); lower the second on a smaller machine.
-BENCH_SCALES ?= 1.0 19 serve superset-setup superset-browser
+BENCH_SCALES ?= 1.0 19
 
 help:
 	@echo "make run    set up, simulate the sources (MINZHENG_SCALE=$(MINZHENG_SCALE)) and run the pipeline once"

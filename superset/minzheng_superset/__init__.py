@@ -1,0 +1,1 @@
+"""Minzheng Warehouse serving layer on Apache Superset (bootstrap, semantic layer, assets)."""

@@ -1,0 +1,339 @@
+"""Acceptance of the Superset serving layer against a served file built by the pipeline.
+
+One Superset (gunicorn, free loopback port) for the module; the bootstrap has run twice before it
+starts. The freshness test swaps the serving file, so it runs last.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+import yaml
+
+from tests.superset.conftest import DISTRICTS, MEASURES, ROOT, SupersetServer
+
+LINE_DASHBOARDS = {
+    "社会救助暖心行动",
+    "养老服务提质行动",
+    "困境儿童守护行动",
+    "社会参与聚力行动",
+    "专项事务满意行动",
+}
+PASSWORD = "district-test-password"
+
+
+def _dashboards(client: Any) -> list[dict[str, Any]]:
+    response = client.get("/api/v1/dashboard/", params={"q": "(page_size:100)"})
+    assert response.status_code == 200, response.text
+    return list(response.json()["result"])
+
+
+def _datasets(client: Any) -> list[dict[str, Any]]:
+    response = client.get("/api/v1/dataset/", params={"q": "(page_size:100)"})
+    assert response.status_code == 200, response.text
+    return [
+        client.get(f"/api/v1/dataset/{d['id']}").json()["result"] for d in response.json()["result"]
+    ]
+
+
+def _region_column(dataset: dict[str, Any]) -> str | None:
+    extra = json.loads(dataset.get("extra") or "{}")
+    return extra.get("minzheng_region_column")
+
+
+def _distinct(client: Any, dataset: dict[str, Any], column: str) -> tuple[int, set[str]]:
+    """(status, distinct values of column) through /api/v1/chart/data as this client's user."""
+    body = {
+        "datasource": {"id": dataset["id"], "type": "table"},
+        "force": True,
+        "queries": [
+            {
+                "columns": [column],
+                "metrics": [{"expressionType": "SQL", "sqlExpression": "count(*)", "label": "n"}],
+                "filters": [],
+                "row_limit": 10000,
+                "time_range": "No filter",
+            }
+        ],
+        "result_format": "json",
+        "result_type": "full",
+    }
+    response = client.post("/api/v1/chart/data", json=body)
+    if response.status_code != 200:
+        return response.status_code, set()
+    rows = response.json()["result"][0]["data"]
+    return 200, {str(row[column]) for row in rows}
+
+
+def _serving_kpis(path: Path) -> set[str]:
+    with duckdb.connect(str(path), read_only=True) as connection:
+        return {
+            row[0]
+            for row in connection.execute(
+                "select distinct kpi_code from kpi.kpi_progress"
+            ).fetchall()
+        }
+
+
+# The first test pays for the session's server: a pipeline build when no serving file exists yet,
+# two bootstraps and gunicorn's start.
+@pytest.mark.timeout(1800)
+def test_bootstrap_twice_changes_nothing(superset_server: SupersetServer) -> None:
+    first, second = superset_server.snapshots
+    for part in first:
+        assert first[part] == second[part], f"the second bootstrap changed {part}"
+    assert len(first["dashboards"]) == 6
+    assert {row[1] for row in first["dashboards"]} == {"五大行动总览", *LINE_DASHBOARDS}
+    assert len({row[0] for row in first["charts"]}) == len(first["charts"])
+
+
+def test_bundle_is_deterministic_and_covers_every_kpi(superset_server: SupersetServer) -> None:
+    first, second = (superset_server.output / "bundle-1", superset_server.output / "bundle-2")
+    for folder in (first, second):
+        result = superset_server.python("-m", "minzheng_superset", "bundle", str(folder))
+        assert result.returncode == 0, result.stderr[-3000:]
+    files = sorted(p.relative_to(first) for p in first.rglob("*.yaml"))
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*.yaml"))
+    for name in files:
+        assert (first / name).read_text() == (second / name).read_text(), name
+    names = [
+        yaml.safe_load((first / n).read_text())["slice_name"]
+        for n in files
+        if n.parts[0] == "charts"
+    ]
+    for kpi in _serving_kpis(superset_server.serving):
+        assert any(n.startswith(f"{kpi} ") and n.endswith("月度趋势") for n in names), kpi
+        assert any(n.startswith(f"{kpi} ") and "区县对比" in n for n in names), kpi
+
+
+def test_connection_is_read_only_on_the_serving_file(superset_server: SupersetServer) -> None:
+    databases = superset_server.snapshots[-1]["databases"]
+    assert len(databases) == 1
+    _, _, uri, extra = databases[0]
+    assert uri == f"duckdb:///{superset_server.serving}"
+    assert json.loads(extra)["engine_params"]["connect_args"]["read_only"] is True
+
+
+def test_metrics_come_from_the_semantic_layer(superset_server: SupersetServer) -> None:
+    semantic = yaml.safe_load((ROOT / "dbt_project" / "metrics" / "semantic_layer.yml").read_text())
+    defined = {
+        m["name"]: " ".join(m["expression"].split()) for m in semantic["kpi_progress"]["metrics"]
+    }
+    defined.update(
+        {m["name"]: " ".join(m["expression"].split()) for m in semantic["marts"]["metrics"]}
+    )
+    for table in semantic["marts"]["tables"].values():
+        defined.update({m["name"]: " ".join(m["expression"].split()) for m in table["metrics"]})
+    served = superset_server.snapshots[-1]["metrics"]
+    assert served
+    for _, name, expression, _, label in served:
+        assert defined[name] == expression, name
+        assert label
+    # Ratios roll up as sums of numerators over sums of denominators.
+    assert defined["ratio_value"].startswith("sum(numerator)")
+    assert "sum(denominator)" in defined["ratio_value"]
+
+
+def test_every_chart_of_every_dashboard_returns_data(superset_server: SupersetServer) -> None:
+    client = superset_server.admin()
+    latencies: list[float] = []
+    failures: list[str] = []
+    overview_rows: list[dict[str, Any]] = []
+    for dashboard in _dashboards(client):
+        charts = client.get(f"/api/v1/dashboard/{dashboard['id']}/charts").json()["result"]
+        assert charts, dashboard["dashboard_title"]
+        for chart in charts:
+            started = time.monotonic()
+            response = client.get(f"/api/v1/chart/{chart['id']}/data/", params={"force": "true"})
+            latencies.append(time.monotonic() - started)
+            if response.status_code != 200:
+                failures.append(
+                    f"{chart['slice_name']}: {response.status_code} {response.text[:300]}"
+                )
+                continue
+            result = response.json()["result"][0]
+            if result.get("error"):
+                failures.append(f"{chart['slice_name']}: {result['error']}")
+            if chart["slice_name"].startswith("总览·各指标进度"):
+                overview_rows = result["data"]
+    assert not failures, "\n".join(failures)
+    latencies.sort()
+    p95 = latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))]
+    MEASURES["chart_data_requests"] = len(latencies)
+    MEASURES["chart_data_p50_seconds"] = round(statistics.median(latencies), 3)
+    MEASURES["chart_data_p95_seconds"] = round(p95, 3)
+    # 五大行动总览 holds every KPI of the served file, city and districts.
+    kpis = _serving_kpis(superset_server.serving)
+    assert kpis
+    assert {row["kpi_label"].split(" ")[0] for row in overview_rows} == kpis
+    assert {"泰州市", *DISTRICTS.values()} <= {row["region_name"] for row in overview_rows}
+    for row in overview_rows:
+        assert row["status"] in {"达标", "序时达标", "滞后", "监测"}
+
+
+def _create_user(admin: Any, username: str, role: str) -> None:
+    roles = admin.get("/api/v1/security/roles/", params={"q": "(page_size:100)"}).json()["result"]
+    role_id = next(r["id"] for r in roles if r["name"] == role)
+    response = admin.post(
+        "/api/v1/security/users/",
+        json={
+            "username": username,
+            "first_name": username,
+            "last_name": "test",
+            "email": f"{username}@minzheng.invalid",
+            "active": True,
+            "password": PASSWORD,
+            "roles": [role_id],
+        },
+    )
+    assert response.status_code in (200, 201), response.text
+
+
+def test_district_roles_see_only_their_district_on_every_dataset(
+    superset_server: SupersetServer,
+) -> None:
+    admin = superset_server.admin()
+    datasets = _datasets(admin)
+    assert len(datasets) >= 2
+    kpi = next(d for d in datasets if d["table_name"] == "kpi_progress")
+    assert _region_column(kpi) == "region_code"
+
+    _create_user(admin, "leader", "市领导")
+    leader = superset_server.client("leader", PASSWORD)
+    status, regions = _distinct(leader, kpi, "region_code")
+    assert status == 200
+    assert regions == {"321200", *DISTRICTS}
+
+    for code, name in DISTRICTS.items():
+        _create_user(admin, f"district_{code}", f"区县-{name}")
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        list(
+            pool.map(
+                lambda item: _check_district(superset_server, *item, datasets), DISTRICTS.items()
+            )
+        )
+
+
+def _check_district(
+    server: SupersetServer, code: str, name: str, datasets: list[dict[str, Any]]
+) -> None:
+    district = server.client(f"district_{code}", PASSWORD)
+    kpi = next(d for d in datasets if d["table_name"] == "kpi_progress")
+    seen = 0
+    for dataset in datasets:
+        # A table with no region column is hidden from districts (RLS clause 1 = 0).
+        column = _region_column(dataset) or next(
+            c["column_name"] for c in dataset["columns"] if not c.get("expression")
+        )
+        status, values = _distinct(district, dataset, column)
+        assert status == 200, (name, dataset["table_name"])
+        if not _region_column(dataset):
+            assert not values, (name, dataset["table_name"], values)
+            continue
+        assert {value[:6] for value in values} <= {code}, (name, dataset["table_name"], values)
+        seen += bool(values)
+    assert seen >= 2, f"{name} sees rows in only {seen} datasets"
+    _, kpi_regions = _distinct(district, kpi, "region_code")
+    assert kpi_regions == {code}
+    # The overview's charts run for it too, and hold only its own district's rows.
+    for chart in district.get("/api/v1/dashboard/overview/charts").json()["result"]:
+        response = district.get(f"/api/v1/chart/{chart['id']}/data/")
+        assert response.status_code == 200, (name, chart["slice_name"], response.text[:300])
+        rows = response.json()["result"][0]["data"]
+        assert rows, (name, chart["slice_name"])
+        for row in rows:
+            if "region_name" in row:
+                assert row["region_name"] == name, (chart["slice_name"], row)
+
+
+def test_public_gets_nothing(superset_server: SupersetServer) -> None:
+    anonymous = superset_server.client()
+    assert anonymous.get("/api/v1/dashboard/").status_code == 401
+    assert anonymous.get("/api/v1/chart/").status_code == 401
+    assert anonymous.get("/api/v1/dataset/").status_code == 401
+    admin = superset_server.admin()
+    chart_ids = [
+        c["id"] for c in admin.get("/api/v1/chart/", params={"q": "(page_size:5)"}).json()["result"]
+    ]
+    for chart_id in chart_ids:
+        assert anonymous.get(f"/api/v1/chart/{chart_id}/data/").status_code in (401, 403)
+    dataset = _datasets(admin)[0]
+    status, values = _distinct(anonymous, dataset, _region_column(dataset) or "region_code")
+    assert status in (401, 403) and not values
+    page = anonymous.get("/superset/dashboard/overview/", follow_redirects=False)
+    assert page.status_code in (302, 401, 403)
+    assert "login" in page.headers.get("location", "/login")
+    roles = superset_server.snapshots[-1]["roles"]
+    assert [r for r in roles if r[0] == "Public" and r[1] is not None] == []
+
+
+def test_dashboards_render_in_chromium_without_chart_errors(
+    superset_server: SupersetServer,
+) -> None:
+    screenshots = superset_server.output / "screenshots"
+    result = superset_server.python(
+        "-m",
+        "minzheng_superset.screenshots",
+        "--url",
+        superset_server.url,
+        "--user",
+        "admin",
+        "--password",
+        "admin-test-password",
+        "--out",
+        str(screenshots),
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-5000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    boards = report["dashboards"]
+    assert {b["title"] for b in boards} == {"五大行动总览", *LINE_DASHBOARDS}
+    errors = {b["title"]: b["errors"] for b in boards if b["errors"]}
+    assert not errors, errors
+    for board in boards:
+        shot = Path(board["screenshot"])
+        assert shot.exists() and shot.stat().st_size > 20_000, shot
+        assert board["charts"] >= 2, board
+    MEASURES["screenshots"] = str(screenshots)
+    MEASURES["dashboard_render_seconds"] = {b["slug"]: b["seconds"] for b in boards}
+
+
+def test_publish_swap_is_served_at_once(superset_server: SupersetServer) -> None:
+    """After os.replace of the serving file, the same (cached) chart shows the new figures."""
+    client = superset_server.admin()
+    charts = client.get("/api/v1/dashboard/overview/charts").json()["result"]
+    chart = next(c for c in charts if c["slice_name"].startswith("总览·各指标进度"))
+
+    def rows() -> tuple[bool, list[dict[str, Any]]]:
+        response = client.get(f"/api/v1/chart/{chart['id']}/data/")
+        assert response.status_code == 200, response.text
+        result = response.json()["result"][0]
+        return bool(result.get("is_cached")), result["data"]
+
+    rows()
+    cached, before = rows()
+    assert cached, "chart data is not cached: the freshness check would prove nothing"
+    assert all(row["region_name"] != "测试新区" for row in before)
+
+    serving = superset_server.serving
+    building = serving.with_name("minzheng.building.duckdb")
+    shutil.copy2(serving, building)
+    with duckdb.connect(str(building)) as connection:
+        connection.execute(
+            "update kpi.kpi_progress set region_name = '测试新区' where region_code = '321200'"
+        )
+        connection.execute("checkpoint")
+    os.replace(building, serving)
+
+    cached, after = rows()
+    assert not cached
+    assert any(row["region_name"] == "测试新区" for row in after)
