@@ -19,6 +19,25 @@ ENTITY_COLUMNS: dict[str, list[str]] = {
         "birth_date", "death_date", "registration_date", "registration_county_code", "cremated",
         "via_96444", "funeral_home",
     ],
+    "marriages": [
+        "registration_id", "record_version", "registration_type", "registration_date",
+        "registration_county_code", "registry_office", "male_id_number", "male_name",
+        "female_id_number", "female_name", "is_cross_province", "other_province_code",
+    ],
+    "ashes_facility_projects": [
+        "project_id", "record_version", "facility_name", "county_code", "town_code",
+        "facility_kind", "construction_type", "project_status", "started_date", "completed_date",
+        "niche_capacity",
+    ],
+    "funeral_home_renovation": [
+        "milestone_id", "record_version", "project_id", "project_name", "county_code",
+        "milestone_seq", "milestone", "milestone_status", "planned_date", "completed_date",
+    ],
+    "rescue_station_stays": [
+        "stay_id", "record_version", "person_id_number", "person_name", "sex", "station_name",
+        "station_county_code", "admitted_date", "identity_established_date", "left_date",
+        "leave_reason",
+    ],
 }  # fmt: skip
 
 

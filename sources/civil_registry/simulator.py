@@ -24,6 +24,7 @@ from sources.common.simtools import (
     scaled,
 )
 
+from . import records
 from .client import ENTITY_COLUMNS
 
 DEATHS_PER_YEAR = 46_000
@@ -106,38 +107,96 @@ def simulate_civil_registry(
     progress_bar: bool = True,
     shared: Mapping[str, pd.DataFrame] | None = None,
 ) -> SystemResult:
-    """Write ``inbox/deaths/deaths_<YYYYMMDD>.csv`` for every day; return counts and state."""
+    """Write ``inbox/<entity>/<entity>_<YYYYMMDD>.csv``; return counts, dirt and clean state.
+
+    Deaths and marriages get a file every day (empty on quiet days); the low-volume feeds
+    (ashes-facility projects, the funeral-home renovation, rescue-station stays) only on days with
+    records. Deaths of assistance recipients in ``shared["recipient_deaths"]`` are registered too.
+    """
     rng = np.random.default_rng([seed, 4])
-    folder = out_dir / "inbox" / "deaths"
-    folder.mkdir(parents=True, exist_ok=True)
     first, bad_keys = _deaths(rng, scale, start, end, bad_id_rate)
+    # The other feeds draw from their own streams so the deaths stay as they were.
+    recipients = records.recipient_deaths(np.random.default_rng([seed, 4, 5]), shared, start, end)
+    if len(recipients):
+        first = pd.concat([first, recipients], ignore_index=True)
     fixed = _corrections(rng, first, end, correction_rate)
     served = pd.concat([first, fixed], ignore_index=True)
-    columns = ENTITY_COLUMNS["deaths"]
 
     days = np.arange(d64(start), d64(end) + DAY, DAY)
     with_bom = {str(d) for d in days[rng.random(len(days)) < bom_file_rate]}
-    by_day = {k: g for k, g in served.groupby("_file_day")}
+    marriages, marriage_state, marriage_dirt = records.marriages(
+        np.random.default_rng([seed, 4, 1]), scale, start, end, bad_id_rate
+    )
+    ashes, ashes_state, ashes_dirt = records.ashes_facility_projects(
+        np.random.default_rng([seed, 4, 2]), start, end
+    )
+    renovation, renovation_state = records.funeral_home_renovation(start, end)
+    stays, stay_state = records.rescue_station_stays(
+        np.random.default_rng([seed, 4, 3]), scale, start, end
+    )
+    feeds = {
+        "deaths": (served, True),
+        "marriages": (marriages, True),
+        "ashes_facility_projects": (ashes, False),
+        "funeral_home_renovation": (renovation, False),
+        "rescue_station_stays": (stays, False),
+    }
     bom_files = []
-    for day in progress(days, "civil_registry files", progress_bar):
-        stamp = pd.Timestamp(day)
-        rows = by_day.get(stamp, served.iloc[0:0])
-        name = f"deaths_{stamp:%Y%m%d}.csv"
-        encoding = "utf-8-sig" if str(day) in with_bom else "utf-8"
-        if str(day) in with_bom:
-            bom_files.append(name)
-        rows[columns].to_csv(folder / name, index=False, encoding=encoding, lineterminator="\n")
+    file_counts = {}
+    for entity, (rows_all, every_day) in feeds.items():
+        folder = out_dir / "inbox" / entity
+        folder.mkdir(parents=True, exist_ok=True)
+        columns = ENTITY_COLUMNS[entity]
+        by_day = {k: g for k, g in rows_all.groupby("_file_day")}
+        written = 0
+        for day in progress(days, f"civil_registry {entity}", progress_bar):
+            stamp = pd.Timestamp(day)
+            rows = by_day.get(stamp)
+            if rows is None:
+                if not every_day:
+                    continue
+                rows = rows_all.iloc[0:0]
+            name = f"{entity}_{stamp:%Y%m%d}.csv"
+            bom = str(day) in with_bom
+            if bom:
+                bom_files.append(f"{entity}/{name}")
+            rows[columns].to_csv(
+                folder / name,
+                index=False,
+                encoding="utf-8-sig" if bom else "utf-8",
+                lineterminator="\n",
+            )
+            written += 1
+        file_counts[entity] = written
 
     latest = served.sort_values(["death_record_id", "record_version"]).drop_duplicates(
         "death_record_id", keep="last"
     )
     return SystemResult(
-        counts={"deaths": len(served)},
+        counts={entity: len(rows_all) for entity, (rows_all, _) in feeds.items()},
         injected={
-            "bad_id_check_digit": {"deaths": {"count": len(bad_keys), "keys": bad_keys}},
+            "bad_id_check_digit": {
+                "deaths": {"count": len(bad_keys), "keys": bad_keys},
+                "marriages": marriage_dirt["bad_id_check_digit"],
+            },
             "corrected_deaths": {"count": len(fixed), "keys": fixed["death_record_id"].tolist()},
+            "recipient_deaths_registered": {
+                "count": len(recipients),
+                "keys": recipients["death_record_id"].tolist(),
+            },
+            "corrected_marriages": marriage_dirt["corrected"],
+            "duplicated_marriage_rows": marriage_dirt["duplicated_rows"],
+            "late_marriage_rows": marriage_dirt["late_file_rows"],
+            "corrected_ashes_facility_projects": ashes_dirt["corrected"],
             "bom_files": {"count": len(bom_files), "files": bom_files},
-            "files": len(days),
+            "files": sum(file_counts.values()),
+            "files_per_entity": file_counts,
         },
-        state={"deaths": latest[columns].reset_index(drop=True)},
+        state={
+            "deaths": latest[ENTITY_COLUMNS["deaths"]].reset_index(drop=True),
+            "marriages": marriage_state[ENTITY_COLUMNS["marriages"]],
+            "ashes_facility_projects": ashes_state[ENTITY_COLUMNS["ashes_facility_projects"]],
+            "funeral_home_renovation": renovation_state[ENTITY_COLUMNS["funeral_home_renovation"]],
+            "rescue_station_stays": stay_state[ENTITY_COLUMNS["rescue_station_stays"]],
+        },
     )

@@ -9,7 +9,21 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-TABLE_KEYS = {"institutions": "institution_id", "bed_capacity_changes": "change_id"}
+# Every table served, with its business key (the tie-breaker after updated_at).
+TABLE_KEYS = {
+    "institutions": "institution_id",
+    "bed_capacity_changes": "change_id",
+    "institution_ratings": "rating_id",
+    "community_facilities": "facility_id",
+    "facility_events": "event_id",
+    "service_organizations": "org_id",
+    "older_residents": "resident_id",
+    "home_service_orders": "order_id",
+    "care_visits": "visit_id",
+    "smart_tech_trainings": "attendance_id",
+    "care_staff": "staff_id",
+    "rotation_trainings": "training_id",
+}
 
 
 def sqlite_url(path: Path | str) -> str:

@@ -13,6 +13,7 @@ import random
 import sqlite3
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +25,19 @@ from urllib.parse import parse_qs, urlparse
 
 import click
 
-ENTITY_KEYS = {"assistance_cases": "case_id", "child_survey_submissions": "submission_id"}
+# Entity (the URL path) -> its key; records are paged in (updated_at, key) order.
+ENTITY_KEYS = {
+    "assistance_cases": "case_id",
+    "child_survey_submissions": "submission_id",
+    "persons": "person_id",
+    "subsidy_payments": "payment_id",
+    "monitoring_alerts": "alert_id",
+    "project_services": "service_id",
+    "children_in_difficulty": "child_id",
+    "protection_stations": "station_id",
+    "child_workers": "worker_id",
+    "worker_trainings": "training_id",
+}
 MAX_PAGE_SIZE = 10_000
 CHINA = timezone(timedelta(hours=8))
 
@@ -56,6 +69,23 @@ def normalise_timestamp(value: str) -> str:
     return parsed.astimezone(CHINA).replace(microsecond=0).isoformat()
 
 
+# Paging millions of rows with OFFSET re-scans the window for every page. A window is stable while
+# it is paged, so the server remembers where each page ended (and the window's total) and serves
+# the next page from there (keyset paging); a page asked for out of order still works via OFFSET.
+_CURSORS: OrderedDict[tuple[Any, ...], tuple[str, str]] = OrderedDict()
+_TOTALS: OrderedDict[tuple[Any, ...], int] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 4096
+
+
+def _remember(cache: OrderedDict[tuple[Any, ...], Any], key: tuple[Any, ...], value: Any) -> None:
+    with _CACHE_LOCK:
+        cache[key] = value
+        cache.move_to_end(key)
+        while len(cache) > _CACHE_SIZE:
+            cache.popitem(last=False)
+
+
 def query_page(
     store_path: Path,
     entity: str,
@@ -65,7 +95,8 @@ def query_page(
     page_size: int,
 ) -> dict[str, Any]:
     key = ENTITY_KEYS[entity]
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     if updated_since:
         where.append("updated_at > ?")
         params.append(normalise_timestamp(updated_since))
@@ -73,16 +104,33 @@ def query_page(
         where.append("updated_at <= ?")
         params.append(normalise_timestamp(updated_until))
     clause = f"WHERE {' AND '.join(where)}" if where else ""
+    stat = store_path.stat()
+    window = (str(store_path), stat.st_mtime_ns, stat.st_size, entity, *params)
+    with _CACHE_LOCK:
+        total = _TOTALS.get(window)
+        cursor = _CURSORS.get((*window, page_size, page - 1)) if page > 1 else None
     conn = sqlite3.connect(f"file:{store_path}?mode=ro", uri=True)
     try:
         conn.row_factory = sqlite3.Row
-        total = conn.execute(f'SELECT COUNT(*) FROM "{entity}" {clause}', params).fetchone()[0]
-        rows = conn.execute(
-            f'SELECT * FROM "{entity}" {clause} ORDER BY updated_at, "{key}" LIMIT ? OFFSET ?',
-            [*params, page_size, (page - 1) * page_size],
-        ).fetchall()
+        if total is None:
+            total = conn.execute(f'SELECT COUNT(*) FROM "{entity}" {clause}', params).fetchone()[0]
+            _remember(_TOTALS, window, total)
+        if cursor is not None:
+            after = f'(updated_at > ? OR (updated_at = ? AND "{key}" > ?))'
+            keyset = f"{clause} AND {after}" if clause else f"WHERE {after}"
+            rows = conn.execute(
+                f'SELECT * FROM "{entity}" {keyset} ORDER BY updated_at, "{key}" LIMIT ?',
+                [*params, cursor[0], cursor[0], cursor[1], page_size],
+            ).fetchall()
+        else:
+            rows = conn.execute(
+                f'SELECT * FROM "{entity}" {clause} ORDER BY updated_at, "{key}" LIMIT ? OFFSET ?',
+                [*params, page_size, (page - 1) * page_size],
+            ).fetchall()
     finally:
         conn.close()
+    if rows:
+        _remember(_CURSORS, (*window, page_size, page), (rows[-1]["updated_at"], rows[-1][key]))
     return {
         "data": [dict(r) for r in rows],
         "page": page,

@@ -1,4 +1,8 @@
-"""Simulated 智慧救助管理服务平台 store: assistance cases and the monthly children survey.
+"""Simulated 智慧救助管理服务平台 store.
+
+Assistance cases and the monthly children survey (here); persons with a disability and every
+subsidy payment (payments.py); monitoring alerts and project services (monitoring.py); children in
+difficulty, minor-protection stations, child workers and their trainings (children.py).
 
 The store holds each record's current state; a status change or correction shows as an
 ``updated_at`` later than ``created_at``.
@@ -33,6 +37,20 @@ from sources.common.simtools import (
     scaled,
     write_sqlite_table,
 )
+from sources.smart_assistance.children import (
+    child_allowance_payments,
+    child_workers,
+    children_in_difficulty,
+    minor_protection_stations,
+    worker_trainings,
+)
+from sources.smart_assistance.monitoring import monitoring_alerts, project_services
+from sources.smart_assistance.payments import (
+    case_payments,
+    disabled_persons,
+    month_text,
+    two_subsidy_payments,
+)
 
 STORE_NAME = "store.sqlite"
 
@@ -47,6 +65,53 @@ SURVEY_COLUMNS = [
     "submission_id", "village_code", "survey_month", "left_behind_children", "migrant_children",
     "submitted_by_name", "submitted_at", "updated_at",
 ]  # fmt: skip
+
+PERSON_COLUMNS = [
+    "person_id", "id_number", "person_name", "sex", "birth_date", "registered_county_code",
+    "residence_village_code", "household_category", "disability_grade", "disability_type",
+    "disability_cert_date", "created_at", "updated_at",
+]  # fmt: skip
+PAYMENT_COLUMNS = [
+    "payment_id", "recipient_id_number", "recipient_name", "subsidy_type", "case_id",
+    "temp_assistance_kind", "payment_month", "amount", "paying_county_code", "paid_date",
+    "created_at", "updated_at",
+]  # fmt: skip
+ALERT_COLUMNS = [
+    "alert_id", "person_id_number", "person_name", "county_code", "village_code", "alert_type",
+    "alert_level", "raised_at", "closed_at", "decision", "alert_status", "created_at", "updated_at",
+]  # fmt: skip
+SERVICE_COLUMNS = [
+    "service_id", "project_name", "beneficiary_id_number", "beneficiary_name", "county_code",
+    "village_code", "service_content", "service_date", "service_status", "created_at", "updated_at",
+]  # fmt: skip
+CHILD_COLUMNS = [
+    "child_id", "id_number", "child_name", "sex", "birth_date", "child_category", "care_mode",
+    "county_code", "village_code", "eligible_from", "eligible_to", "monthly_standard",
+    "guardian_phone", "created_at", "updated_at",
+]  # fmt: skip
+STATION_COLUMNS = [
+    "station_id", "station_name", "county_code", "town_code", "station_level", "established_date",
+    "provincial_demo_date", "created_at", "updated_at",
+]  # fmt: skip
+WORKER_COLUMNS = [
+    "worker_id", "worker_name", "worker_phone", "worker_role", "county_code", "unit_code",
+    "appointed_date", "left_date", "created_at", "updated_at",
+]  # fmt: skip
+TRAINING_COLUMNS = [
+    "training_id", "worker_id", "training_name", "training_level", "training_date",
+    "training_hours", "created_at", "updated_at",
+]  # fmt: skip
+# Entity -> (key, columns) of every table the store serves beyond cases and surveys.
+ENTITY_TABLES: dict[str, tuple[str, list[str]]] = {
+    "persons": ("person_id", PERSON_COLUMNS),
+    "subsidy_payments": ("payment_id", PAYMENT_COLUMNS),
+    "monitoring_alerts": ("alert_id", ALERT_COLUMNS),
+    "project_services": ("service_id", SERVICE_COLUMNS),
+    "children_in_difficulty": ("child_id", CHILD_COLUMNS),
+    "protection_stations": ("station_id", STATION_COLUMNS),
+    "child_workers": ("worker_id", WORKER_COLUMNS),
+    "worker_trainings": ("training_id", TRAINING_COLUMNS),
+}
 
 # Emergencies outside Taizhou: Nanjing, Suzhou, Yangzhou, Nantong, Shanghai Pudong.
 OUTSIDE_COUNTIES = ("320102", "320506", "321002", "320602", "310115")
@@ -236,6 +301,163 @@ def _surveys(rng: np.random.Generator, start: date, end: date) -> pd.DataFrame:
     return frame[SURVEY_COLUMNS]
 
 
+def _stamps(
+    rng: np.random.Generator,
+    created_days: np.ndarray,
+    changed_days: np.ndarray | None,
+    end: date,
+    touch_rate: float = 0.02,
+) -> tuple[np.ndarray, np.ndarray]:
+    """created_at on the record's first day, updated_at on its last change (if any) or a later
+    caseworker correction; both ISO text with +08:00, never after the window end."""
+    end_ts = (d64(end) + DAY).astype("datetime64[s]") - SECOND
+    created = np.minimum(office_times(rng, created_days), end_ts)
+    updated = created.copy()
+    if changed_days is not None:
+        changed = np.asarray(changed_days, dtype="datetime64[D]")
+        has = ~np.isnat(changed)
+        stamps = office_times(rng, np.where(has, changed, created_days))
+        updated = np.where(has & (stamps > updated), np.minimum(stamps, end_ts), updated)
+    touched = rng.random(len(created)) < touch_rate
+    touch_at = updated + rng.integers(1, 60 * 86_400, len(created)) * SECOND
+    updated = np.where(touched & (touch_at <= end_ts), touch_at, updated)
+    return iso_local(created), iso_local(updated)
+
+
+def _with_ids(frame: pd.DataFrame, key: str, prefix: str, first: int) -> pd.DataFrame:
+    frame = frame.sort_values(["created_at", "updated_at"], kind="stable").reset_index(drop=True)
+    frame.insert(0, key, prefixed_ids(prefix, first, len(frame)))
+    return frame
+
+
+def _line_entities(
+    rng: np.random.Generator, cases: pd.DataFrame, scale: float, start: date, end: date
+) -> tuple[dict[str, pd.DataFrame], dict[str, object], pd.DataFrame]:
+    """The SA and CH entities beyond cases and surveys, the dirt injected, and recipient deaths."""
+    end64 = d64(end)
+    taken = set(cases["applicant_id_number"])
+    persons = disabled_persons(rng, scale, start, end, taken)
+    taken |= set(persons["id_number"])
+    kids = children_in_difficulty(rng, scale, start, end, taken)
+
+    # Persons with a disability.
+    created, updated = _stamps(rng, persons["_certified"].to_numpy("datetime64[D]"), None, end)
+    persons["created_at"], persons["updated_at"] = created, updated
+    person_table = _with_ids(persons, "person_id", "CJ", 3_000_000_000)[PERSON_COLUMNS]
+
+    # Payments of every subsidy, one row per person, subsidy and month.
+    child_pay, child_dirt = child_allowance_payments(rng, kids, start, end)
+    pay = pd.concat(
+        [
+            case_payments(rng, cases, start, end),
+            two_subsidy_payments(rng, persons, start, end),
+            child_pay,
+        ],
+        ignore_index=True,
+    )
+    paid = np.minimum(pay["_paid"].to_numpy("datetime64[D]"), end64)
+    pay["payment_month"] = month_text(pay["_month"].to_numpy())
+    pay["paid_date"] = date_text(paid)
+    pay["amount"] = np.char.mod("%.2f", pay["amount"].to_numpy(float)).astype(object)
+    created, updated = _stamps(rng, paid, None, end, touch_rate=0.005)
+    pay["created_at"], pay["updated_at"] = created, updated
+    pay = pay.sort_values(
+        ["created_at", "subsidy_type", "recipient_id_number", "payment_month"], kind="stable"
+    ).reset_index(drop=True)
+    pay.insert(0, "payment_id", prefixed_ids("PM", 4_000_000_000, len(pay)))
+    tagged = pay[pay["_dirt"] != ""].groupby("_dirt")["payment_id"].agg(list)
+    dirt = {
+        tag: {"count": len(keys), "keys": keys[:200]}
+        for tag, keys in tagged.items()
+        if tag != "child_underpaid"
+    }
+    child_dirt["child_underpaid_payments"] = len(tagged.get("child_underpaid", []))
+    payments = pay[PAYMENT_COLUMNS]
+
+    # Monitoring alerts.
+    alerts = monitoring_alerts(rng, scale, start, end)
+    alerts["raised_at"] = iso_local(alerts["_raised"].to_numpy())
+    closed = alerts["_closed"].to_numpy("datetime64[s]")
+    alerts["closed_at"] = np.where(
+        np.isnat(closed), np.full(len(closed), None, dtype=object), iso_local(closed)
+    )
+    alerts["created_at"] = alerts["raised_at"]
+    alerts["updated_at"] = iso_local(alerts["_touched"].to_numpy())
+    alerts = _with_ids(alerts, "alert_id", "YJ", 5_000_000_000)[ALERT_COLUMNS]
+
+    # Project services; a cancellation is an update.
+    services = project_services(rng, scale, start, end)
+    served = services["_served"].to_numpy("datetime64[D]")
+    cancel_day = served + rng.integers(1, 10, len(services)) * DAY
+    cancelled = services["_cancelled"].to_numpy(bool) & (cancel_day <= end64)
+    services["service_status"] = np.where(cancelled, "已取消", "已完成").astype(object)
+    created, updated = _stamps(
+        rng, served, np.where(cancelled, cancel_day, np.datetime64("NaT", "D")), end, 0.0
+    )
+    services["created_at"], services["updated_at"] = created, updated
+    services = _with_ids(services, "service_id", "FW", 6_000_000_000)[SERVICE_COLUMNS]
+
+    # Children in difficulty.
+    created, updated = _stamps(
+        rng, kids["_from"].to_numpy("datetime64[D]"), kids["_to"].to_numpy("datetime64[D]"), end
+    )
+    kids["created_at"], kids["updated_at"] = created, updated
+    kids["monthly_standard"] = np.char.mod("%.2f", kids["monthly_standard"].to_numpy(float))
+    kids["monthly_standard"] = kids["monthly_standard"].astype(object)
+    children = _with_ids(kids, "child_id", "ET", 7_000_000_000)[CHILD_COLUMNS]
+
+    # Minor-protection stations.
+    stations = minor_protection_stations(rng, start, end)
+    created, updated = _stamps(
+        rng,
+        stations["_created"].to_numpy("datetime64[D]"),
+        stations["_changed"].to_numpy("datetime64[D]"),
+        end,
+    )
+    stations["created_at"], stations["updated_at"] = created, updated
+    stations = _with_ids(stations, "station_id", "WB", 8_000_000_000)[STATION_COLUMNS]
+
+    # Child workers and their trainings.
+    workers = child_workers(rng, start, end)
+    created, updated = _stamps(
+        rng,
+        workers["_appointed"].to_numpy("datetime64[D]"),
+        workers["_left"].to_numpy("datetime64[D]"),
+        end,
+    )
+    workers["created_at"], workers["updated_at"] = created, updated
+    workers.insert(0, "worker_id", prefixed_ids("ER", 8_500_000_000, len(workers)))
+    trainings = worker_trainings(rng, workers, start, end)
+    trainings["worker_id"] = workers["worker_id"].to_numpy()[trainings["_worker"].to_numpy()]
+    created, updated = _stamps(rng, trainings["_trained"].to_numpy("datetime64[D]"), None, end)
+    trainings["created_at"], trainings["updated_at"] = created, updated
+    trainings = _with_ids(trainings, "training_id", "PX", 9_000_000_000)[TRAINING_COLUMNS]
+
+    dead = persons[~persons["_death"].isna()]
+    deaths = pd.DataFrame(
+        {
+            "deceased_id_number": dead["id_number"].to_numpy(),
+            "deceased_name": dead["person_name"].to_numpy(),
+            "sex": dead["sex"].to_numpy(),
+            "birth_date": dead["birth_date"].to_numpy(),
+            "death_date": date_text(dead["_death"].to_numpy("datetime64[D]")),
+            "registration_county_code": dead["registered_county_code"].to_numpy(),
+        }
+    )
+    tables = {
+        "persons": person_table,
+        "subsidy_payments": payments,
+        "monitoring_alerts": alerts,
+        "project_services": services,
+        "children_in_difficulty": children,
+        "protection_stations": stations,
+        "child_workers": workers[WORKER_COLUMNS],
+        "worker_trainings": trainings,
+    }
+    injected: dict[str, object] = {"sa02_payments": dirt, "ch03_child_months": child_dirt}
+    return tables, injected, deaths
+
+
 def simulate_smart_assistance(
     out_dir: Path,
     *,
@@ -276,6 +498,8 @@ def simulate_smart_assistance(
         )
 
     surveys = _surveys(rng, start, end)
+    line_rng = np.random.default_rng([seed, 1, 2])
+    tables, line_dirt, recipient_deaths = _line_entities(line_rng, clean, scale, start, end)
 
     path = out_dir / STORE_NAME
     path.unlink(missing_ok=True)
@@ -288,11 +512,17 @@ def simulate_smart_assistance(
             {"left_behind_children": "INTEGER", "migrant_children": "INTEGER"},
             "submission_id",
         )
+        for entity, table in tables.items():
+            write_sqlite_table(conn, entity, table, {}, ENTITY_TABLES[entity][0])
     conn.close()
 
     bad_keys = served.loc[bad_idx, "case_id"].tolist()
     return SystemResult(
-        counts={"assistance_cases": n, "child_survey_submissions": len(surveys)},
+        counts={
+            "assistance_cases": n,
+            "child_survey_submissions": len(surveys),
+            **{entity: len(table) for entity, table in tables.items()},
+        },
         injected={
             "bad_id_check_digit": {"assistance_cases": {"count": len(bad_keys), "keys": bad_keys}},
             "status_changes": {
@@ -300,7 +530,18 @@ def simulate_smart_assistance(
                 "child_survey_submissions": int(
                     (surveys["updated_at"] != surveys["submitted_at"]).sum()
                 ),
+                **{
+                    entity: int((table["updated_at"] != table["created_at"]).sum())
+                    for entity, table in tables.items()
+                },
             },
+            **line_dirt,
+            "recipient_deaths": len(recipient_deaths),
         },
-        state={"assistance_cases": clean, "child_survey_submissions": surveys},
+        state={
+            "assistance_cases": clean,
+            "child_survey_submissions": surveys,
+            **tables,
+            "recipient_deaths": recipient_deaths,
+        },
     )

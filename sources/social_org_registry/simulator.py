@@ -27,7 +27,8 @@ from sources.common.simtools import (
     scaled,
 )
 
-from .client import EXPORT_COLUMNS, ORG_SHEET
+from . import activities
+from .client import EXPORT_COLUMNS, ORG_SHEET, SHEETS, export_file_name
 
 ORG_FILE = "社会组织名录_{:%Y%m%d}.xlsx"
 GRADE_FILE = "社会组织评估等级_{:%Y%m%d}.csv"
@@ -203,6 +204,26 @@ def grade_export(grades: pd.DataFrame, as_of: date) -> pd.DataFrame:
     ]
 
 
+def _write_xlsx(path: Path, sheet_name: str, frame: pd.DataFrame) -> None:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(sheet_name)
+    sheet.append(list(frame.columns))
+    for row in frame.itertuples(index=False, name=None):
+        sheet.append(list(row))
+    book.save(path)
+
+
+def _write_gbk_csv(path: Path, frame: pd.DataFrame) -> None:
+    frame.to_csv(path, index=False, encoding="gbk", quoting=csv.QUOTE_MINIMAL)
+
+
+def damage_encoding(path: Path) -> None:
+    """Corrupt a GBK export the way a broken transfer does: an invalid byte pair mid-file."""
+    data = path.read_bytes()
+    cut = data.index(b"\n", len(data) // 2) + 1
+    path.write_bytes(data[:cut] + b"\x81\x7f\xff" + data[cut:])
+
+
 def simulate_social_org_registry(
     out_dir: Path,
     *,
@@ -212,30 +233,59 @@ def simulate_social_org_registry(
     end: date = date(2024, 12, 31),
     progress_bar: bool = True,
     shared: Mapping[str, pd.DataFrame] | None = None,
+    encoding_damage: bool = False,
 ) -> SystemResult:
-    """Write month-end exports into ``out_dir/drop/``; return counts and the clean state."""
+    """Write month-end exports into ``out_dir/drop/``; return counts and the clean state.
+
+    ``encoding_damage`` corrupts the bytes of the first 年检 export (a GBK csv), which the client
+    then refuses whole (EncodingDamageError): off by default, because a quarantined file fails the
+    extract's blocking files_parse check and so blocks publish, as it must in production.
+    """
     rng = np.random.default_rng([seed, 3])
     drop = out_dir / "drop"
     drop.mkdir(parents=True, exist_ok=True)
     orgs = _organizations(rng, scale, start, end)
     grades = _grades(rng, orgs, end)
-    counts = {"organizations": 0, "evaluation_grades": 0}
+    # The activity records draw from their own stream so the organizations stay as they were.
+    arng = np.random.default_rng([seed, 3, 1])
+    inspections = activities.annual_inspections(arng, orgs, start, end)
+    branches = activities.charity_branches(arng, start, end)
+    selections, duplicate_selections = activities.social_worker_selections(arng, start, end)
+    selections_served = pd.concat([selections, duplicate_selections], ignore_index=True)
+    projects = activities.flagship_projects(arng, start, end)
+    brands = activities.community_service_brands(arng, start, end)
+    renders = {
+        "annual_inspections": lambda d: activities.inspection_export(inspections, d),
+        "charity_branches": lambda d: activities.branch_export(branches, d),
+        "social_worker_selections": lambda d: activities.selection_export(selections_served, d),
+        "flagship_projects": lambda d: activities.flagship_export(projects, d),
+        "community_service_brands": lambda d: activities.brand_export(brands, d),
+    }
+    counts = {"organizations": 0, "evaluation_grades": 0, **{e: 0 for e in renders}}
     files = 0
+    damaged: list[str] = []
     for as_of in progress(month_ends(start, end), "social_org_registry exports", progress_bar):
         export = org_export(orgs, as_of)
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(ORG_SHEET)
-        sheet.append(list(export.columns))
-        for row in export.itertuples(index=False, name=None):
-            sheet.append(list(row))
-        book.save(drop / ORG_FILE.format(as_of))
+        _write_xlsx(drop / ORG_FILE.format(as_of), ORG_SHEET, export)
         g = grade_export(grades, as_of)
-        g.to_csv(
-            drop / GRADE_FILE.format(as_of), index=False, encoding="gbk", quoting=csv.QUOTE_MINIMAL
-        )
+        _write_gbk_csv(drop / GRADE_FILE.format(as_of), g)
         counts["organizations"] += len(export)
         counts["evaluation_grades"] += len(g)
         files += 2
+        for entity, render in renders.items():
+            frame = render(as_of)
+            path = drop / export_file_name(entity, as_of)
+            if path.suffix == ".xlsx":
+                _write_xlsx(path, SHEETS[entity], frame)
+            else:
+                _write_gbk_csv(path, frame)
+            counts[entity] += len(frame)
+            files += 1
+    if encoding_damage:
+        first = drop / export_file_name("annual_inspections", month_ends(start, end)[0])
+        damage_encoding(first)
+        damaged.append(first.name)
+    hidden = [c for c in selections.columns if c.startswith("_") and c != "_selected"]
     return SystemResult(
         counts=counts,
         injected={
@@ -243,6 +293,19 @@ def simulate_social_org_registry(
             "old_county_prefix_321284": int(orgs["统一社会信用代码"].str[2:8].eq("321284").sum()),
             "organizations_registered": len(orgs),
             "grades_awarded": len(grades),
+            "duplicate_social_worker_selections": {
+                "count": len(duplicate_selections),
+                "keys": duplicate_selections["选拔编号"].tolist(),
+            },
+            "encoding_damaged_files": {"count": len(damaged), "files": damaged},
         },
-        state={"organizations": orgs, "evaluation_grades": grades},
+        state={
+            "organizations": orgs,
+            "evaluation_grades": grades,
+            "annual_inspections": inspections,
+            "charity_branches": branches,
+            "social_worker_selections": selections.drop(columns=hidden),
+            "flagship_projects": projects,
+            "community_service_brands": brands,
+        },
     )

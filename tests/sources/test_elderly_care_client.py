@@ -4,7 +4,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sources.elderly_care.client import ElderlyCareClient, sqlite_url
+from sources.elderly_care.client import TABLE_KEYS, ElderlyCareClient, sqlite_url
 
 UNTIL = "2024-12-31 23:59:59"
 
@@ -12,7 +12,7 @@ UNTIL = "2024-12-31 23:59:59"
 def test_reads_in_bounded_ordered_text_chunks(simulated: dict[str, Any]) -> None:
     db = simulated["dir"] / "elderly_care" / "elderly_care.sqlite"
     client = ElderlyCareClient(sqlite_url(db), chunk_size=7)
-    assert client.tables() == ["institutions", "bed_capacity_changes"]
+    assert client.tables() == list(TABLE_KEYS)
     chunks = list(client.read_window("bed_capacity_changes", None, UNTIL))
     assert len(chunks) > 2 and all(len(c) <= 7 for c in chunks)
     rows = [r for c in chunks for r in c.itertuples(index=False)]
@@ -34,4 +34,15 @@ def test_window_is_exclusive_then_inclusive(simulated: dict[str, Any]) -> None:
     client = ElderlyCareClient(sqlite_url(db), chunk_size=1000)
     got = [v for c in client.read_window("institutions", since, until) for v in c["updated_at"]]
     assert got == [s for s in stamps if since < s <= until]
+    client.close()
+
+
+def test_every_table_reads_whole_in_key_order(simulated: dict[str, Any]) -> None:
+    db = simulated["dir"] / "elderly_care" / "elderly_care.sqlite"
+    client = ElderlyCareClient(sqlite_url(db), chunk_size=20_000)
+    for table in ("older_residents", "home_service_orders", "facility_events", "care_staff"):
+        chunks = list(client.read_window(table, None, UNTIL))
+        assert sum(len(c) for c in chunks) == simulated["counts"]["elderly_care"][table]
+        stamps = [s for c in chunks for s in c["updated_at"]]
+        assert stamps == sorted(stamps)
     client.close()

@@ -11,6 +11,8 @@ Run as a script to write a raw zone for local dbt / sqlfluff runs::
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -495,11 +497,57 @@ def write_civil_registry(root: Path) -> None:
         )
 
 
+def source_columns(simulated: Path) -> dict[tuple[str, str], list[str]]:
+    """Every entity's source columns, read off a tiny simulation through its access method."""
+    from sources.civil_registry import client as civil
+    from sources.social_org_registry import client as registry
+
+    columns: dict[tuple[str, str], list[str]] = {}
+    for source, database in (
+        ("smart_assistance", simulated / "smart_assistance" / "store.sqlite"),
+        ("elderly_care", simulated / "elderly_care" / "elderly_care.sqlite"),
+    ):
+        with sqlite3.connect(database) as connection:
+            tables = [
+                row[0]
+                for row in connection.execute("select name from sqlite_master where type = 'table'")
+            ]
+            for table in tables:
+                info = connection.execute(f'pragma table_info("{table}")').fetchall()
+                columns[(source, table)] = [row[1] for row in info]
+        connection.close()
+    for entity, names in registry.EXPORT_COLUMNS.items():
+        columns[("social_org_registry", entity)] = list(names)
+    for entity, names in civil.ENTITY_COLUMNS.items():
+        columns[("civil_registry", entity)] = list(names)
+    return columns
+
+
+def write_empty_batches(root: Path, columns: dict[tuple[str, str], list[str]]) -> None:
+    """An empty batch with every source column, per entity: entities the hand-built fixtures
+    leave out still exist, and columns they leave out read as null (union_by_name)."""
+    for (source, entity), names in columns.items():
+        folder = root / "raw" / source / entity
+        fields = [pa.field(name, pa.string()) for name in names] + [
+            pa.field("_batch_id", pa.string()),
+            pa.field("_extracted_at", pa.timestamp("us", tz="UTC")),
+            pa.field("_source_file", pa.string()),
+        ]
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(pa.schema(fields).empty_table(), folder / "empty.parquet")
+
+
 def write_raw_zone(root: Path) -> Path:
+    from sources.simulate import simulate
+
     write_smart_assistance(root)
     write_elderly_care(root)
     write_social_org_registry(root)
     write_civil_registry(root)
+    simulated = root / "_simulated_for_columns"
+    simulate(simulated, scale=0.002, progress=False)
+    write_empty_batches(root, source_columns(simulated))
+    shutil.rmtree(simulated)
     return root
 
 

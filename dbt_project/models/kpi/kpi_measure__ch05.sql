@@ -1,0 +1,41 @@
+-- CH05 困境儿童关爱项目服务人次: completed services of 点亮星空, 点亮梦想, 点亮人生, 点亮心灯
+-- with service_date in the year to date, by county (a count of person-times; denominator null).
+with
+
+services as (
+
+    select
+        county_code,
+        service_date
+    from {{ ref('fct_project_services') }}
+    where action_line = 'CH' and is_completed
+
+),
+
+calendar as (
+
+    select
+        period_month,
+        period_end,
+        {{ year_start('period_month') }} as year_start
+    from {{ ref('dim_calendar') }}
+    where is_reported
+
+),
+
+final as (
+
+    select
+        'CH05' as kpi_code,
+        calendar.period_month,
+        services.county_code as region_code,
+        cast(count(*) as bigint) as numerator,
+        cast(null as bigint) as denominator
+    from calendar
+    inner join services
+        on services.service_date between calendar.year_start and calendar.period_end
+    group by calendar.period_month, services.county_code
+
+)
+
+select * from final

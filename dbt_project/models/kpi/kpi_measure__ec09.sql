@@ -1,0 +1,29 @@
+-- EC09 农村敬老院二级以上评定通过率: operating 农村敬老院 whose latest valid grade at the period end is
+-- 二级 or above, over all operating 农村敬老院.
+with
+
+facts as (
+
+    select
+        period_month,
+        county_code,
+        coalesce(grade_level >= 2, false) as is_counted
+    from {{ ref('fct_institution_status_monthly') }}
+    where is_operating and institution_type = '农村敬老院'
+
+),
+
+final as (
+
+    select
+        'EC09' as kpi_code,
+        period_month,
+        county_code as region_code,
+        cast(sum(case when is_counted then 1 else 0 end) as bigint) as numerator,
+        cast(count(*) as bigint) as denominator
+    from facts
+    group by period_month, county_code
+
+)
+
+select * from final

@@ -1,0 +1,29 @@
+-- EC12 养老护理员技能认定通过率: caregivers in post at the period end holding a valid skill
+-- certificate then, over caregivers in post (by the institution's county).
+with
+
+facts as (
+
+    select
+        period_month,
+        county_code,
+        has_valid_certificate as is_counted
+    from {{ ref('fct_care_staff_monthly') }}
+    where is_in_post and role = '养老护理员'
+
+),
+
+final as (
+
+    select
+        'EC12' as kpi_code,
+        period_month,
+        county_code as region_code,
+        cast(sum(case when is_counted then 1 else 0 end) as bigint) as numerator,
+        cast(count(*) as bigint) as denominator
+    from facts
+    group by period_month, county_code
+
+)
+
+select * from final

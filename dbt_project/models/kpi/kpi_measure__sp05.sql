@@ -1,0 +1,52 @@
+-- SP05 社会组织参检率: organizations required to take the annual inspection for the year before the
+-- plan year that submitted it by period end, over all required, by registering authority
+-- (321200 = city-registered).
+with
+
+inspections as (
+
+    select
+        organization_credit_code,
+        region_code,
+        inspection_year,
+        is_required,
+        is_submitted,
+        submitted_date
+    from {{ ref('fct_annual_inspections') }}
+    where is_required
+
+),
+
+calendar as (
+
+    select
+        period_month,
+        period_end,
+        plan_year,
+        {{ year_start('period_month') }} as year_start
+    from {{ ref('dim_calendar') }}
+    where is_reported
+
+),
+
+final as (
+
+    select
+        'SP05' as kpi_code,
+        calendar.period_month,
+        inspections.region_code,
+        cast(sum(
+            case
+                when inspections.is_submitted and inspections.submitted_date <= calendar.period_end then 1
+                else 0
+            end
+        ) as bigint) as numerator,
+        cast(count(*) as bigint) as denominator
+    from calendar
+    inner join inspections
+        on inspections.inspection_year = calendar.plan_year - 1
+    group by calendar.period_month, inspections.region_code
+
+)
+
+select * from final

@@ -1,0 +1,73 @@
+-- 特殊困难老年人月度探访事实: one row per resident and reported month in which they are in special
+-- difficulty (60+ at the month end and living alone, left behind, disabled, or 80+ with low income),
+-- with the visits they received that month.
+with
+
+residents as (
+
+    select
+        resident_id,
+        county_code,
+        month_turning_60,
+        month_turning_80,
+        is_living_alone,
+        is_left_behind,
+        is_disabled,
+        is_low_income
+    from {{ ref('dim_older_residents') }}
+    where is_living_alone or is_left_behind or is_disabled or is_low_income
+
+),
+
+visits as (
+
+    select
+        resident_id,
+        {{ month_start('visit_date') }} as visit_month,
+        count(*) as visit_count
+    from {{ ref('stg_elderly_care__care_visits') }}
+    group by resident_id, {{ month_start('visit_date') }}
+
+),
+
+calendar as (
+
+    select period_month
+    from {{ ref('dim_calendar') }}
+    where is_reported
+
+),
+
+in_difficulty as (
+
+    select
+        residents.resident_id,
+        residents.county_code,
+        calendar.period_month
+    from residents
+    inner join calendar
+        on {{ is_aged_60_by('residents.month_turning_60', 'calendar.period_month') }}
+    where
+        {{ is_special_difficulty_elder(
+            'residents.is_living_alone', 'residents.is_left_behind', 'residents.is_disabled',
+            'residents.is_low_income', 'residents.month_turning_80', 'calendar.period_month') }}
+
+),
+
+final as (
+
+    select
+        in_difficulty.resident_id,
+        in_difficulty.period_month,
+        in_difficulty.county_code,
+        cast(coalesce(visits.visit_count, 0) as integer) as visit_count,
+        visits.visit_count is not null as is_visited
+    from in_difficulty
+    left join visits
+        on
+            in_difficulty.resident_id = visits.resident_id
+            and in_difficulty.period_month = visits.visit_month
+
+)
+
+select * from final

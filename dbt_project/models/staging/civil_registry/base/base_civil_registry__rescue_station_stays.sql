@@ -1,0 +1,63 @@
+-- 救助管理站在站记录 (base): latest version per stay, typed, the ID number (once the identity is
+-- established) turned into a person key (name dropped), with its row-level contract.
+with
+
+source as (
+
+    select * from {{ source('civil_registry', 'rescue_station_stays') }}
+
+),
+
+ranked as (
+
+    select
+        source.*,
+        row_number() over (
+            partition by source.stay_id
+            order by cast(source.record_version as integer) desc, source._extracted_at desc, source._batch_id desc
+        ) as version_rank
+    from source
+
+),
+
+renamed as (
+
+    select
+        ----------  ids
+        stay_id,
+        {{ pseudonymise_id('person_id_number') }} as person_key,
+        station_county_code,
+
+        ----------  strings
+        station_name,
+        sex as person_sex,
+        leave_reason,
+
+        ----------  numerics
+        cast(record_version as integer) as record_version,
+
+        ----------  dates
+        {{ dbt.safe_cast('admitted_date', 'date') }} as admitted_date,
+        {{ dbt.safe_cast('identity_established_date', 'date') }} as identity_established_date,
+        {{ dbt.safe_cast('left_date', 'date') }} as left_date,
+
+        ----------  timestamps
+        _extracted_at as extracted_at,
+        _batch_id as batch_id,
+        _source_file as source_file,
+
+        ----------  row-level contract
+        {{ quarantine_columns([
+            ['unknown_region', is_unknown_county('station_county_code'),
+                'station_county_code is not a Taizhou county'],
+            ['bad_date', 'admitted_date is null or ' ~ fails_cast('admitted_date', 'date')
+                ~ ' or ' ~ fails_cast('identity_established_date', 'date') ~ ' or ' ~ fails_cast('left_date', 'date'),
+                'admitted_date is missing, or a date column is not a date'],
+        ]) }}
+
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from renamed

@@ -1,0 +1,62 @@
+-- 养老机构负责人和护理员 (base): latest version per staff_id, typed, with its row-level contract.
+with
+
+source as (
+
+    select * from {{ source('elderly_care', 'care_staff') }}
+
+),
+
+ranked as (
+
+    select
+        source.*,
+        row_number() over (
+            partition by source.staff_id
+            order by cast(source.updated_at as timestamp) desc, source._extracted_at desc, source._batch_id desc
+        ) as version_rank
+    from source
+
+),
+
+renamed as (
+
+    select
+        ----------  ids
+        staff_id,
+        {{ pseudonymise_id('id_number') }} as person_key,
+        institution_id,
+
+        ----------  strings
+        role,
+        skill_level,
+
+        ----------  booleans
+        {{ is_valid_id_number('id_number') }} as is_id_number_valid,
+
+        ----------  dates
+        {{ dbt.safe_cast('hired_date', 'date') }} as hired_date,
+        {{ dbt.safe_cast('left_date', 'date') }} as left_date,
+        {{ dbt.safe_cast('certified_date', 'date') }} as certified_date,
+        {{ dbt.safe_cast('certificate_valid_until', 'date') }} as certificate_valid_until,
+
+        ----------  timestamps (local time)
+        cast(updated_at as timestamp) as updated_at,
+        _extracted_at as extracted_at,
+        _batch_id as batch_id,
+        _source_file as source_file,
+
+        ----------  row-level contract
+        {{ quarantine_columns([
+            ['bad_date', fails_cast('hired_date', 'date') ~ ' or ' ~ fails_cast('left_date', 'date') ~ ' or ' ~ fails_cast('certified_date', 'date') ~ ' or ' ~ fails_cast('certificate_valid_until', 'date'),
+                'hired_date, left_date, certified_date or certificate_valid_until is not a date'],
+            ['missing_date', 'hired_date is null',
+                'hired_date is missing'],
+        ]) }}
+
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from renamed

@@ -1,0 +1,60 @@
+-- 社区养老设施 (base): latest version per facility_id, typed, with its row-level contract.
+with
+
+source as (
+
+    select * from {{ source('elderly_care', 'community_facilities') }}
+
+),
+
+ranked as (
+
+    select
+        source.*,
+        row_number() over (
+            partition by source.facility_id
+            order by cast(source.updated_at as timestamp) desc, source._extracted_at desc, source._batch_id desc
+        ) as version_rank
+    from source
+
+),
+
+renamed as (
+
+    select
+        ----------  ids
+        facility_id,
+        county_code,
+        town_code,
+        village_code,
+
+        ----------  strings
+        facility_name,
+        facility_type,
+        status as current_status,
+
+        ----------  dates
+        {{ dbt.safe_cast('opened_date', 'date') }} as opened_date,
+
+        ----------  timestamps (local time)
+        cast(updated_at as timestamp) as updated_at,
+        _extracted_at as extracted_at,
+        _batch_id as batch_id,
+        _source_file as source_file,
+
+        ----------  row-level contract
+        {{ quarantine_columns([
+            ['unknown_region', is_unknown_county('county_code'),
+                'county_code is not a Taizhou county'],
+            ['bad_date', fails_cast('opened_date', 'date'),
+                'opened_date is not a date'],
+            ['missing_date', 'opened_date is null',
+                'opened_date is missing'],
+        ]) }}
+
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from renamed

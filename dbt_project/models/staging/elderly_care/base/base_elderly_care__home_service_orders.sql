@@ -1,0 +1,79 @@
+-- 居家上门服务订单 (base): latest version per order_id, typed, with its row-level contract.
+with
+
+source as (
+
+    select * from {{ source('elderly_care', 'home_service_orders') }}
+
+),
+
+ranked as (
+
+    select
+        source.*,
+        row_number() over (
+            partition by cast(source.order_id as bigint)
+            order by cast(source.updated_at as timestamp) desc, source._extracted_at desc, source._batch_id desc
+        ) as version_rank
+    from source
+
+),
+
+latest as (
+
+    select
+        ranked.*,
+        row_number() over (
+            partition by
+                ranked.resident_id, ranked.service_date, ranked.service_type,
+                ranked.provider_org_id, ranked.is_government_purchased
+            order by cast(ranked.order_id as bigint)
+        ) as twin_rank
+    from ranked
+    where ranked.version_rank = 1
+
+),
+
+renamed as (
+
+    select
+        ----------  ids
+        cast(order_id as bigint) as order_id,
+        resident_id,
+        provider_org_id,
+
+        ----------  strings
+        service_type,
+        order_status,
+
+        ----------  numerics
+        {{ dbt.safe_cast('amount', 'integer') }} as amount_yuan,
+
+        ----------  booleans
+        coalesce({{ yes_no_to_boolean('is_government_purchased') }}, false) as is_government_purchased,
+        coalesce(order_status = '已完成', false) as is_completed,
+
+        ----------  dates
+        {{ dbt.safe_cast('service_date', 'date') }} as service_date,
+
+        ----------  timestamps (local time)
+        cast(updated_at as timestamp) as updated_at,
+        _extracted_at as extracted_at,
+        _batch_id as batch_id,
+        _source_file as source_file,
+
+        ----------  row-level contract
+        {{ quarantine_columns([
+            ['duplicate_order', 'twin_rank > 1',
+                'a twin of an earlier order (same resident, day, service, provider and funding)'],
+            ['bad_date', fails_cast('service_date', 'date'),
+                'service_date is not a date'],
+            ['missing_date', 'service_date is null',
+                'service_date is missing'],
+        ]) }}
+
+    from latest
+
+)
+
+select * from renamed

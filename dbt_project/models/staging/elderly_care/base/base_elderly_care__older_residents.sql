@@ -1,0 +1,65 @@
+-- 老年人 (base): latest version per resident_id, typed, with its row-level contract.
+with
+
+source as (
+
+    select * from {{ source('elderly_care', 'older_residents') }}
+
+),
+
+ranked as (
+
+    select
+        source.*,
+        row_number() over (
+            partition by source.resident_id
+            order by cast(source.updated_at as timestamp) desc, source._extracted_at desc, source._batch_id desc
+        ) as version_rank
+    from source
+
+),
+
+renamed as (
+
+    select
+        ----------  ids
+        resident_id,
+        {{ pseudonymise_id('id_number') }} as person_key,
+        substr(village_code, 1, 6) as county_code,
+        village_code,
+
+        ----------  strings
+        sex,
+
+        ----------  booleans
+        {{ is_valid_id_number('id_number') }} as is_id_number_valid,
+        coalesce({{ yes_no_to_boolean('living_alone') }}, false) as is_living_alone,
+        coalesce({{ yes_no_to_boolean('left_behind') }}, false) as is_left_behind,
+        coalesce({{ yes_no_to_boolean('disabled') }}, false) as is_disabled,
+        coalesce({{ yes_no_to_boolean('low_income') }}, false) as is_low_income,
+
+        ----------  dates
+        {{ month_start(dbt.safe_cast('birth_date', 'date')) }} as birth_month,
+
+        ----------  timestamps (local time)
+        cast(updated_at as timestamp) as updated_at,
+        _extracted_at as extracted_at,
+        _batch_id as batch_id,
+        _source_file as source_file,
+
+        ----------  row-level contract
+        {{ quarantine_columns([
+            ['unknown_village', "village_code is null or village_code not in (select code from " ~ ref('ref_divisions') ~ " where level = 'village' and " ~ is_real_village_code('code') ~ ")",
+                'village_code is not a real Taizhou village or community'],
+            ['bad_date', fails_cast('birth_date', 'date'),
+                'birth_date is not a date'],
+            ['missing_date', 'birth_date is null',
+                'birth_date is missing'],
+        ]) }}
+
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from renamed

@@ -1,0 +1,56 @@
+-- 养老服务组织 (base): latest version per org_id, typed, with its row-level contract.
+with
+
+source as (
+
+    select * from {{ source('elderly_care', 'service_organizations') }}
+
+),
+
+ranked as (
+
+    select
+        source.*,
+        row_number() over (
+            partition by source.org_id
+            order by cast(source.updated_at as timestamp) desc, source._extracted_at desc, source._batch_id desc
+        ) as version_rank
+    from source
+
+),
+
+renamed as (
+
+    select
+        ----------  ids
+        org_id,
+        county_code,
+        credit_code,
+
+        ----------  strings
+        org_name,
+        recognition_type,
+
+        ----------  dates
+        {{ dbt.safe_cast('recognized_date', 'date') }} as recognized_date,
+
+        ----------  timestamps (local time)
+        cast(updated_at as timestamp) as updated_at,
+        _extracted_at as extracted_at,
+        _batch_id as batch_id,
+        _source_file as source_file,
+
+        ----------  row-level contract
+        {{ quarantine_columns([
+            ['unknown_region', is_unknown_county('county_code'),
+                'county_code is not a Taizhou county'],
+            ['bad_date', fails_cast('recognized_date', 'date'),
+                'recognized_date is not a date'],
+        ]) }}
+
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from renamed

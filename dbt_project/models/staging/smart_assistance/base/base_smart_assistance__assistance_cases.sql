@@ -1,0 +1,78 @@
+-- 救助案件 (base): latest version per case, typed, with its row-level contract.
+with
+
+source as (
+
+    select * from {{ source('smart_assistance', 'assistance_cases') }}
+
+),
+
+ranked as (
+
+    select
+        source.*,
+        row_number() over (
+            partition by source.case_id
+            order by cast(source.updated_at as timestamp) desc, source._extracted_at desc, source._batch_id desc
+        ) as version_rank
+    from source
+
+),
+
+renamed as (
+
+    select
+        ----------  ids
+        case_id,
+        household_id,
+        {{ pseudonymise_id('applicant_id_number') }} as applicant_person_key,
+        registered_county_code,
+        residence_village_code,
+        handling_county_code,
+        emergency_county_code,
+
+        ----------  strings
+        case_type,
+        temp_assistance_kind,
+        origin as case_origin,
+        discovery_channel,
+        case_status,
+        {{ id_number_sex('applicant_id_number') }} as applicant_sex,
+
+        ----------  numerics
+        {{ dbt.safe_cast('monthly_amount', 'decimal(12, 2)') }} as monthly_amount,
+        {{ dbt.safe_cast('one_off_amount', 'decimal(12, 2)') }} as one_off_amount,
+
+        ----------  booleans
+        {{ is_valid_id_number('applicant_id_number') }} as is_applicant_id_number_valid,
+        coalesce(origin = '主动发现', false) as is_proactively_discovered,
+
+        ----------  dates
+        {{ id_number_birth_month('applicant_id_number') }} as applicant_birth_month,
+        {{ dbt.safe_cast('applied_date', 'date') }} as applied_date,
+        {{ dbt.safe_cast('approved_date', 'date') }} as approved_date,
+        {{ dbt.safe_cast('terminated_date', 'date') }} as terminated_date,
+
+        ----------  timestamps (local time, UTC+8)
+        cast(created_at as timestamp) as created_at,
+        cast(updated_at as timestamp) as updated_at,
+        _extracted_at as extracted_at,
+        _batch_id as batch_id,
+        _source_file as source_file,
+
+        ----------  row-level contract
+        {{ quarantine_columns([
+            ['unknown_region', is_unknown_county('handling_county_code'),
+                'handling_county_code is not a Taizhou county'],
+            ['missing_date', 'applied_date is null', 'applied_date is missing'],
+            ['bad_date', fails_cast('applied_date', 'date') ~ ' or ' ~ fails_cast('approved_date', 'date')
+                ~ ' or ' ~ fails_cast('terminated_date', 'date'),
+                'applied_date, approved_date or terminated_date is not a date'],
+        ]) }}
+
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from renamed

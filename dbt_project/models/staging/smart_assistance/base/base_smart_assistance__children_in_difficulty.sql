@@ -1,0 +1,71 @@
+-- 孤儿和事实无人抚养儿童 (base): latest version per child, typed, with its row-level contract.
+with
+
+source as (
+
+    select * from {{ source('smart_assistance', 'children_in_difficulty') }}
+
+),
+
+ranked as (
+
+    select
+        source.*,
+        row_number() over (
+            partition by source.child_id
+            order by cast(source.updated_at as timestamp) desc, source._extracted_at desc, source._batch_id desc
+        ) as version_rank
+    from source
+
+),
+
+renamed as (
+
+    select
+        ----------  ids
+        child_id,
+        {{ pseudonymise_id('id_number') }} as child_person_key,
+        county_code,
+        village_code,
+
+        ----------  strings
+        {{ id_number_sex('id_number') }} as child_sex,
+        child_category,
+        care_mode,
+
+        ----------  numerics
+        {{ dbt.safe_cast('monthly_standard', 'decimal(12, 2)') }} as monthly_standard,
+
+        ----------  booleans
+        {{ is_valid_id_number('id_number') }} as is_id_number_valid,
+
+        ----------  dates
+        {{ id_number_birth_month('id_number') }} as birth_month,
+        {{ dbt.safe_cast('eligible_from', 'date') }} as eligible_from,
+        {{ dbt.safe_cast('eligible_to', 'date') }} as eligible_to,
+
+        ----------  timestamps (local time, UTC+8)
+        cast(created_at as timestamp) as created_at,
+        cast(updated_at as timestamp) as updated_at,
+        _extracted_at as extracted_at,
+        _batch_id as batch_id,
+        _source_file as source_file,
+
+        ----------  row-level contract
+        {{ quarantine_columns([
+            ['unknown_region', is_unknown_county('county_code'),
+                'county_code is not a Taizhou county'],
+            ['missing_id', 'id_number is null',
+                'id_number is missing'],
+            ['bad_date', 'eligible_from is null or ' ~ fails_cast('eligible_from', 'date') ~ ' or ' ~ fails_cast('eligible_to', 'date'),
+                'eligible_from is missing, or eligible_from or eligible_to is not a date'],
+            ['bad_amount', 'monthly_standard is null or ' ~ fails_cast('monthly_standard', 'decimal(12, 2)'),
+                'monthly_standard is missing or not a number'],
+        ]) }}
+
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from renamed

@@ -1,0 +1,68 @@
+-- 低收入人口监测预警 (base): latest version per alert, typed, with its row-level contract.
+with
+
+source as (
+
+    select * from {{ source('smart_assistance', 'monitoring_alerts') }}
+
+),
+
+ranked as (
+
+    select
+        source.*,
+        row_number() over (
+            partition by source.alert_id
+            order by cast(source.updated_at as timestamp) desc, source._extracted_at desc, source._batch_id desc
+        ) as version_rank
+    from source
+
+),
+
+renamed as (
+
+    select
+        ----------  ids
+        alert_id,
+        {{ pseudonymise_id('person_id_number') }} as person_key,
+        county_code,
+        village_code,
+
+        ----------  strings
+        alert_type,
+        alert_level,
+        decision,
+        alert_status,
+
+        ----------  booleans
+        {{ is_valid_id_number('person_id_number') }} as is_person_id_number_valid,
+
+        ----------  dates (the local calendar day of the timestamp)
+        {{ dbt.safe_cast('substr(raised_at, 1, 10)', 'date') }} as raised_date,
+        {{ dbt.safe_cast('substr(closed_at, 1, 10)', 'date') }} as closed_date,
+
+        ----------  alert timestamps (local time, UTC+8)
+        {{ dbt.safe_cast('raised_at', 'timestamp') }} as raised_at,
+        {{ dbt.safe_cast('closed_at', 'timestamp') }} as closed_at,
+
+        ----------  timestamps (local time, UTC+8)
+        cast(created_at as timestamp) as created_at,
+        cast(updated_at as timestamp) as updated_at,
+        _extracted_at as extracted_at,
+        _batch_id as batch_id,
+        _source_file as source_file,
+
+        ----------  row-level contract
+        {{ quarantine_columns([
+            ['unknown_region', is_unknown_county('county_code'),
+                'county_code is not a Taizhou county'],
+            ['bad_date', 'raised_at is null or ' ~ fails_cast('raised_at', 'timestamp') ~ ' or ' ~ fails_cast('closed_at', 'timestamp'),
+                'raised_at is missing, or raised_at or closed_at is not a timestamp'],
+        ]) }}
+
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from renamed

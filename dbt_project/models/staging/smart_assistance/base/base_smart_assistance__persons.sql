@@ -1,0 +1,66 @@
+-- 持证残疾人 (base): latest version per person, typed, with its row-level contract.
+with
+
+source as (
+
+    select * from {{ source('smart_assistance', 'persons') }}
+
+),
+
+ranked as (
+
+    select
+        source.*,
+        row_number() over (
+            partition by source.person_id
+            order by cast(source.updated_at as timestamp) desc, source._extracted_at desc, source._batch_id desc
+        ) as version_rank
+    from source
+
+),
+
+renamed as (
+
+    select
+        ----------  ids
+        person_id,
+        {{ pseudonymise_id('id_number') }} as person_key,
+        registered_county_code,
+        residence_village_code,
+
+        ----------  strings
+        {{ id_number_sex('id_number') }} as person_sex,
+        household_category,
+        disability_grade,
+        disability_type,
+
+        ----------  booleans
+        {{ is_valid_id_number('id_number') }} as is_id_number_valid,
+
+        ----------  dates
+        {{ id_number_birth_month('id_number') }} as birth_month,
+        {{ dbt.safe_cast('disability_cert_date', 'date') }} as disability_cert_date,
+
+        ----------  timestamps (local time, UTC+8)
+        cast(created_at as timestamp) as created_at,
+        cast(updated_at as timestamp) as updated_at,
+        _extracted_at as extracted_at,
+        _batch_id as batch_id,
+        _source_file as source_file,
+
+        ----------  row-level contract
+        {{ quarantine_columns([
+            ['unknown_region', is_unknown_county('registered_county_code'),
+                'registered_county_code is not a Taizhou county'],
+            ['missing_id', 'id_number is null',
+                'id_number is missing'],
+            ['bad_date', fails_cast('birth_date', 'date') ~ ' or ' ~ fails_cast('disability_cert_date', 'date'),
+                'birth_date or disability_cert_date is not a date'],
+        ]) }}
+
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from renamed

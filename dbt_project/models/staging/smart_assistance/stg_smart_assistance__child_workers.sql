@@ -1,0 +1,2 @@
+-- 儿童督导员和儿童主任: the rows that keep the row-level contract (the rest are quarantined).
+{{ valid_rows('base_smart_assistance__child_workers') }}

@@ -1,0 +1,73 @@
+-- 社会组织年检 (base): the latest export's row per organization and inspection year, typed, with
+-- its row-level contract.
+with
+
+source as (
+
+    select
+        *,
+        {{ yyyymmdd_to_date(regex_extract('_source_file', '([0-9]{8})')) }} as export_date
+    from {{ source('social_org_registry', 'annual_inspections') }}
+
+),
+
+ranked as (
+
+    select
+        source.*,
+        row_number() over (
+            partition by upper(trim(source."统一社会信用代码")), source."年检年度"
+            order by source.export_date desc, source._extracted_at desc, source._batch_id desc
+        ) as version_rank
+    from source
+
+),
+
+renamed as (
+
+    select
+        ----------  ids
+        upper(trim("统一社会信用代码")) as organization_credit_code,
+        "登记管理机关代码" as registration_authority_code,
+
+        ----------  strings
+        "社会组织名称" as organization_name,
+        "年检结论" as inspection_result,
+
+        ----------  numerics
+        {{ dbt.safe_cast('"年检年度"', 'integer') }} as inspection_year,
+
+        ----------  booleans
+        {{ yes_no_to_boolean('"是否应参检"') }} as is_required,
+        coalesce({{ yes_no_to_boolean('"是否已报送"') }}, false) as is_submitted,
+
+        ----------  dates
+        export_date,
+        {{ dbt.safe_cast('"报送日期"', 'date') }} as submitted_date,
+        {{ dbt.safe_cast('"结论日期"', 'date') }} as concluded_date,
+
+        ----------  timestamps
+        _extracted_at as extracted_at,
+        _batch_id as batch_id,
+        _source_file as source_file,
+
+        ----------  row-level contract
+        {{ quarantine_columns([
+            ['unknown_region', is_unknown_county('"登记管理机关代码"'),
+                '登记管理机关代码 is not a Taizhou county or the city'],
+            ['bad_year', '"年检年度" is null or ' ~ fails_cast('"年检年度"', 'integer'),
+                '年检年度 is missing or not a year'],
+            ['bad_flag', '"是否应参检" is null or "是否应参检" not in (\'是\', \'否\')',
+                '是否应参检 is not 是 or 否'],
+            ['bad_date', fails_cast('"报送日期"', 'date') ~ ' or ' ~ fails_cast('"结论日期"', 'date'),
+                '报送日期 or 结论日期 is not a date'],
+            ['missing_date', '"是否已报送" = \'是\' and "报送日期" is null',
+                '是否已报送 = 是 without a 报送日期'],
+        ]) }}
+
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from renamed

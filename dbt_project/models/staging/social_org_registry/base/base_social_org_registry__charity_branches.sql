@@ -1,0 +1,62 @@
+-- 慈善分会 (base): the latest export's row per branch, typed, with its row-level contract.
+with
+
+source as (
+
+    select
+        *,
+        {{ yyyymmdd_to_date(regex_extract('_source_file', '([0-9]{8})')) }} as export_date
+    from {{ source('social_org_registry', 'charity_branches') }}
+
+),
+
+ranked as (
+
+    select
+        source.*,
+        row_number() over (
+            partition by source."分会编号"
+            order by source.export_date desc, source._extracted_at desc, source._batch_id desc
+        ) as version_rank
+    from source
+
+),
+
+renamed as (
+
+    select
+        ----------  ids
+        "分会编号" as charity_branch_id,
+        "所在镇街代码" as town_code,
+        substr("所在镇街代码", 1, 6) as county_code,
+
+        ----------  strings
+        "分会名称" as charity_branch_name,
+        "所在镇街名称" as town_name,
+        "分会状态" as branch_state,
+
+        ----------  dates
+        export_date,
+        {{ dbt.safe_cast('"成立日期"', 'date') }} as established_date,
+        {{ dbt.safe_cast('"撤销日期"', 'date') }} as dissolved_date,
+
+        ----------  timestamps
+        _extracted_at as extracted_at,
+        _batch_id as batch_id,
+        _source_file as source_file,
+
+        ----------  row-level contract
+        {{ quarantine_columns([
+            ['unknown_region', is_unknown_county('substr("所在镇街代码", 1, 6)'),
+                '所在镇街代码 is not in a Taizhou county'],
+            ['bad_date', fails_cast('"成立日期"', 'date') ~ ' or ' ~ fails_cast('"撤销日期"', 'date'),
+                '成立日期 or 撤销日期 is not a date'],
+            ['missing_date', '"成立日期" is null', '成立日期 is missing'],
+        ]) }}
+
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from renamed

@@ -1,0 +1,62 @@
+-- 社区服务品牌 (base): the latest export's row per brand, typed, with its row-level contract.
+with
+
+source as (
+
+    select
+        *,
+        {{ yyyymmdd_to_date(regex_extract('_source_file', '([0-9]{8})')) }} as export_date
+    from {{ source('social_org_registry', 'community_service_brands') }}
+
+),
+
+ranked as (
+
+    select
+        source.*,
+        row_number() over (
+            partition by source."品牌编号"
+            order by source.export_date desc, source._extracted_at desc, source._batch_id desc
+        ) as version_rank
+    from source
+
+),
+
+renamed as (
+
+    select
+        ----------  ids
+        "品牌编号" as service_brand_id,
+        "社区代码" as community_code,
+        substr("社区代码", 1, 6) as county_code,
+
+        ----------  strings
+        "品牌名称" as service_brand_name,
+        "社区名称" as community_name,
+        "品牌状态" as brand_state,
+
+        ----------  dates
+        export_date,
+        {{ dbt.safe_cast('"登记日期"', 'date') }} as registered_date,
+        {{ dbt.safe_cast('"撤销日期"', 'date') }} as revoked_date,
+
+        ----------  timestamps
+        _extracted_at as extracted_at,
+        _batch_id as batch_id,
+        _source_file as source_file,
+
+        ----------  row-level contract
+        {{ quarantine_columns([
+            ['unknown_region', is_unknown_county('substr("社区代码", 1, 6)'),
+                '社区代码 is not in a Taizhou county'],
+            ['bad_date', fails_cast('"登记日期"', 'date') ~ ' or ' ~ fails_cast('"撤销日期"', 'date'),
+                '登记日期 or 撤销日期 is not a date'],
+            ['missing_date', '"登记日期" is null', '登记日期 is missing'],
+        ]) }}
+
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from renamed

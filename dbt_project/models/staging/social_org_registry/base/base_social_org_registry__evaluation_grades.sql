@@ -1,0 +1,63 @@
+-- 社会组织评估等级 (base): one row per grade per full export (the export date comes from the
+-- file name), typed, with its row-level contract.
+with
+
+source as (
+
+    select
+        *,
+        {{ yyyymmdd_to_date(regex_extract('_source_file', '([0-9]{8})')) }} as export_date
+    from {{ source('social_org_registry', 'evaluation_grades') }}
+
+),
+
+ranked as (
+
+    select
+        source.*,
+        row_number() over (
+            partition by source."统一社会信用代码", source."评定日期", source.export_date
+            order by source._extracted_at desc, source._batch_id desc
+        ) as version_rank
+    from source
+
+),
+
+renamed as (
+
+    select
+        ----------  strings
+        "社会组织名称" as organization_name,
+        "评估等级" as evaluation_grade,
+
+        ----------  ids
+        upper(trim("统一社会信用代码")) as organization_credit_code,
+
+        ----------  numerics
+        {{ dbt.safe_cast('"评估得分"', 'decimal(6, 1)') }} as evaluation_score,
+
+        ----------  dates
+        export_date,
+        {{ dbt.safe_cast('"评定日期"', 'date') }} as graded_date,
+        {{ dbt.safe_cast('"有效期至"', 'date') }} as grade_valid_until_date,
+
+        ----------  timestamps
+        _extracted_at as extracted_at,
+        _batch_id as batch_id,
+        _source_file as source_file,
+
+        ----------  row-level contract
+        {{ quarantine_columns([
+            ['bad_grade', '"评估等级" is null or "评估等级" not in (\'1A\', \'2A\', \'3A\', \'4A\', \'5A\')',
+                '评估等级 is not 1A to 5A'],
+            ['bad_date', '"评定日期" is null or "有效期至" is null or ' ~ fails_cast('"评定日期"', 'date')
+                ~ ' or ' ~ fails_cast('"有效期至"', 'date'),
+                '评定日期 or 有效期至 is missing or not a date'],
+        ]) }}
+
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from renamed

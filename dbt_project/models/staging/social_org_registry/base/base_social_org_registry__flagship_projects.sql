@@ -1,0 +1,63 @@
+-- 邻里中心·五美驿站精品项目 (base): the latest export's row per project, typed, with its
+-- row-level contract.
+with
+
+source as (
+
+    select
+        *,
+        {{ yyyymmdd_to_date(regex_extract('_source_file', '([0-9]{8})')) }} as export_date
+    from {{ source('social_org_registry', 'flagship_projects') }}
+
+),
+
+ranked as (
+
+    select
+        source.*,
+        row_number() over (
+            partition by source."项目编号"
+            order by source.export_date desc, source._extracted_at desc, source._batch_id desc
+        ) as version_rank
+    from source
+
+),
+
+renamed as (
+
+    select
+        ----------  ids
+        "项目编号" as flagship_project_id,
+        "县级区划代码" as county_code,
+        "所在镇街代码" as town_code,
+
+        ----------  strings
+        "项目名称" as flagship_project_name,
+        "项目类型" as flagship_project_kind,
+        "实施单位" as implementing_unit_name,
+        "项目状态" as project_state,
+
+        ----------  dates
+        export_date,
+        {{ dbt.safe_cast('"立项日期"', 'date') }} as approved_date,
+        {{ dbt.safe_cast('"实施日期"', 'date') }} as implemented_date,
+
+        ----------  timestamps
+        _extracted_at as extracted_at,
+        _batch_id as batch_id,
+        _source_file as source_file,
+
+        ----------  row-level contract
+        {{ quarantine_columns([
+            ['unknown_region', is_unknown_county('"县级区划代码"'),
+                '县级区划代码 is not a Taizhou county'],
+            ['bad_date', fails_cast('"立项日期"', 'date') ~ ' or ' ~ fails_cast('"实施日期"', 'date'),
+                '立项日期 or 实施日期 is not a date'],
+        ]) }}
+
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from renamed

@@ -1,0 +1,71 @@
+-- 社会组织名录 (base): one row per organization per full export (the export date comes from the
+-- file name), typed, with its row-level contract.
+with
+
+source as (
+
+    select
+        *,
+        {{ yyyymmdd_to_date(regex_extract('_source_file', '([0-9]{8})')) }} as export_date
+    from {{ source('social_org_registry', 'organizations') }}
+
+),
+
+ranked as (
+
+    select
+        source.*,
+        row_number() over (
+            partition by source."统一社会信用代码", source.export_date
+            order by source._extracted_at desc, source._batch_id desc
+        ) as version_rank
+    from source
+
+),
+
+renamed as (
+
+    select
+        ----------  ids
+        upper(trim("统一社会信用代码")) as organization_credit_code,
+        "登记管理机关代码" as registration_authority_code,
+
+        ----------  strings
+        "社会组织名称" as organization_name,
+        "社会组织类型" as organization_type,
+        "登记管理机关" as registration_authority_name,
+        "登记状态" as registration_state,
+
+        ----------  booleans
+        coalesce("登记状态" = '正常', false) as is_active,
+        {{ yes_no_to_boolean('"是否慈善组织"') }} as is_charity,
+
+        ----------  dates
+        export_date,
+        {{ dbt.safe_cast('"成立登记日期"', 'date') }} as registered_date,
+        {{ dbt.safe_cast("nullif(trim(\"注销撤销日期\"), '')", 'date') }} as deregistered_date,
+
+        ----------  timestamps
+        _extracted_at as extracted_at,
+        _batch_id as batch_id,
+        _source_file as source_file,
+
+        ----------  row-level contract
+        {{ quarantine_columns([
+            ['unknown_region', is_unknown_county('"登记管理机关代码"'),
+                '登记管理机关代码 is not a Taizhou county or the city'],
+            ['bad_credit_code', 'length(trim("统一社会信用代码")) <> 18 or "统一社会信用代码" is null',
+                '统一社会信用代码 is not 18 characters'],
+            ['bad_state', '"登记状态" is null or "登记状态" not in (\'正常\', \'注销\', \'撤销\')',
+                '登记状态 is not 正常, 注销 or 撤销'],
+            ['bad_date', '"成立登记日期" is null or ' ~ fails_cast('"成立登记日期"', 'date')
+                ~ ' or ' ~ fails_cast('"注销撤销日期"', 'date'),
+                '成立登记日期 is missing, or a date is not a date'],
+        ]) }}
+
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from renamed

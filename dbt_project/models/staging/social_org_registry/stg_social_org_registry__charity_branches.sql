@@ -1,0 +1,2 @@
+-- 慈善分会: the base rows that keep the row-level contract (the rest are quarantined).
+{{ valid_rows('base_social_org_registry__charity_branches') }}

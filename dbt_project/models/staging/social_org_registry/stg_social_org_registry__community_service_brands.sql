@@ -1,0 +1,2 @@
+-- 社区服务品牌: the base rows that keep the row-level contract (the rest are quarantined).
+{{ valid_rows('base_social_org_registry__community_service_brands') }}
