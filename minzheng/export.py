@@ -40,6 +40,10 @@ class Quarter:
             raise ValueError(f"quarter must look like 2024Q4, got {text!r}")
         return cls(int(match.group(1)), int(match.group(2)))
 
+    @classmethod
+    def containing(cls, day: date) -> Quarter:
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
     @property
     def label(self) -> str:
         return f"{self.year}Q{self.number}"

@@ -50,7 +50,7 @@ MONTHS = dg.MonthlyPartitionsDefinition(start_date="2023-01-01", timezone="Asia/
 def quarter_of_partition(partition_key: str) -> Quarter:
     """A quarter partition is keyed by its first day, e.g. 2024-10-01 for 2024Q4."""
     first_day = date.fromisoformat(partition_key)
-    return Quarter(first_day.year, (first_day.month - 1) // 3 + 1)
+    return Quarter.containing(first_day)
 
 
 @dg.asset(
@@ -103,4 +103,4 @@ def latest_quarter(serving_file: Path) -> Quarter:
     if not row or row[0] is None:
         raise dg.Failure("kpi.kpi_progress is empty in the serving file")
     month = row[0]
-    return Quarter(month.year, (month.month - 1) // 3 + 1)
+    return Quarter.containing(month)
