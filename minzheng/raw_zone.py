@@ -53,10 +53,31 @@ class QuarantinedFile:
 
 def as_text_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Every value as text, null kept null: the raw zone types nothing."""
-    text = frame.astype(object).where(frame.notna(), None)
-    for column in text.columns:
-        text[column] = text[column].map(_to_text)
-    return text
+    return pd.DataFrame(
+        {column: _column_as_text(frame[column]) for column in frame.columns},
+        index=frame.index,
+        columns=frame.columns,
+    )
+
+
+def _column_as_text(values: pd.Series) -> pd.Series:
+    """Vectorised where the kind of the values allows it; the per-value rule is `_to_text`."""
+    present = values.notna()
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind in ("string", "empty"):
+        return values.astype(object).where(present, None)
+    if kind == "integer":
+        if values.dtype != object:
+            return values.astype(str).astype(object).where(present, None)
+        return values.map(str, na_action="ignore").astype(object).where(present, None)
+    if kind in ("floating", "integer", "mixed-integer-float") and values.dtype != object:
+        text = values.astype(str).astype(object)
+        whole = present & (values % 1 == 0)
+        text[whole] = values[whole].astype("int64").astype(str)
+        return text.where(present, None)
+    if kind == "boolean" and values.dtype == bool:
+        return values.map({True: "true", False: "false"}).astype(object)
+    return values.astype(object).where(present, None).map(_to_text)
 
 
 def _to_text(value: object) -> str | None:

@@ -7,11 +7,13 @@ from dagster_dbt import DbtCliResource
 
 from minzheng import settings
 from orchestration.defs import schedules, sensors
+from orchestration.defs.freshness import freshness_checks, freshness_sensor
 from orchestration.defs.quality import published_contract_checks, raw_contract_checks
 from orchestration.defs.serving import (
     kpi_month_end_snapshot,
     provincial_quarterly_report,
     published_serving_file,
+    superset_dashboards,
 )
 from orchestration.defs.sources import all_extract_assets
 from orchestration.defs.warehouse import warehouse_models
@@ -34,11 +36,12 @@ def build_definitions() -> dg.Definitions:
             published_serving_file,
             provincial_quarterly_report,
             kpi_month_end_snapshot,
+            *superset_dashboards(),
         ],
-        asset_checks=[*raw_contract_checks, *published_contract_checks],
+        asset_checks=[*raw_contract_checks, *published_contract_checks, *freshness_checks],
         jobs=[*schedules.jobs, *sensors.jobs],
         schedules=schedules.schedules,
-        sensors=sensors.sensors,
+        sensors=[*sensors.sensors, freshness_sensor],
         resources={
             "smart_assistance_api": SmartAssistanceApi(
                 base_url=access.smart_assistance_url, token=access.smart_assistance_token

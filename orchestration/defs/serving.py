@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import yaml
 
 from minzheng import settings
 from minzheng.export import Quarter, export_quarter
@@ -36,6 +37,34 @@ def published_serving_file() -> dg.MaterializeResult:
             "previous": str(result.previous_file or ""),
         }
     )
+
+
+SEMANTIC_LAYER = settings.PROJECT_ROOT / "dbt_project" / "metrics" / "semantic_layer.yml"
+
+
+def superset_dashboards(semantic_layer: Path = SEMANTIC_LAYER) -> list[dg.AssetSpec]:
+    """The dashboards Superset serves from the published file, so lineage reaches the readers.
+
+    Superset refreshes them itself (it reads the serving file on every query): Dagster records
+    them, it never materialises them. The list follows the action lines of the semantic layer,
+    the same source the Superset bootstrap builds the dashboards from.
+    """
+    lines = yaml.safe_load(semantic_layer.read_text(encoding="utf-8"))["action_lines"]
+    dashboards = [("overview", "五大行动总览")] + [
+        (f"line-{line['code'].lower()}", line["name_zh"]) for line in lines
+    ]
+    return [
+        dg.AssetSpec(
+            key=dg.AssetKey(["superset", "dashboard", slug]),
+            deps=[published_serving_file],
+            group_name="dashboards",
+            kinds={"superset"},
+            description=f"Superset 看板「{title}」(/superset/dashboard/{slug}/), reading the "
+            "serving file read-only.",
+            metadata={"slug": slug, "title": title},
+        )
+        for slug, title in dashboards
+    ]
 
 
 QUARTERS = dg.TimeWindowPartitionsDefinition(

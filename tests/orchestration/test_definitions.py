@@ -36,3 +36,29 @@ def test_raw_assets_are_upstream_of_the_dbt_staging_models() -> None:
     deaths = dg.AssetKey(["raw", "civil_registry", "deaths"])
     children = {key.to_user_string() for key in graph.get(deaths).child_keys}
     assert "staging/base_civil_registry__deaths" in children
+
+
+def test_superset_dashboards_are_downstream_of_the_serving_file() -> None:
+    graph = build_definitions().resolve_asset_graph()
+    serving = dg.AssetKey(["serving", "minzheng"])
+    dashboards = {
+        key.to_user_string() for key in graph.get(serving).child_keys if key.path[0] == "superset"
+    }
+    assert dashboards == {
+        "superset/dashboard/overview",
+        *(f"superset/dashboard/line-{code}" for code in ("sa", "ec", "ch", "sp", "ss")),
+    }
+
+
+def test_every_raw_asset_has_a_freshness_check() -> None:
+    definitions = build_definitions()
+    graph = definitions.resolve_asset_graph()
+    raw_keys = {key for key in graph.get_all_asset_keys() if key.path[0] == "raw"}
+    checked = {
+        spec.asset_key
+        for checks in definitions.asset_checks or []
+        for spec in checks.check_specs
+        if spec.name == "freshness_check"
+    }
+    assert raw_keys and raw_keys <= checked
+    assert next(s for s in definitions.sensors or [] if s.name == "raw_zone_freshness") is not None
