@@ -116,11 +116,13 @@ def query_page(
             total = conn.execute(f'SELECT COUNT(*) FROM "{entity}" {clause}', params).fetchone()[0]
             _remember(_TOTALS, window, total)
         if cursor is not None:
-            after = f'(updated_at > ? OR (updated_at = ? AND "{key}" > ?))'
+            # A row value, not an OR of two comparisons: SQLite then seeks the (updated_at, key)
+            # index to the cursor instead of sorting every later row for each page.
+            after = f'(updated_at, "{key}") > (?, ?)'
             keyset = f"{clause} AND {after}" if clause else f"WHERE {after}"
             rows = conn.execute(
                 f'SELECT * FROM "{entity}" {keyset} ORDER BY updated_at, "{key}" LIMIT ?',
-                [*params, cursor[0], cursor[0], cursor[1], page_size],
+                [*params, cursor[0], cursor[1], page_size],
             ).fetchall()
         else:
             rows = conn.execute(
