@@ -119,8 +119,9 @@ def _read_xlsx(path: Path, expected: list[str], sheet_name: str | None) -> pd.Da
             header.pop()
         check_columns(path, header, expected)
         width = len(header)
+        # A row's empty trailing cells may be absent from the sheet: pad it to the header.
         data = [
-            [_cell_text(v) for v in row[:width]]
+            [_cell_text(v) for v in row[:width]] + [None] * (width - len(row))
             for row in rows
             if any(v is not None and str(v).strip() for v in row[:width])
         ]

@@ -83,6 +83,23 @@ def test_xlsx_schema_drift(tmp_path: Path) -> None:
     assert err.value.missing == ["联系电话"] and err.value.unexpected == ["备注"]
 
 
+def test_xlsx_row_without_its_empty_trailing_cells(tmp_path: Path) -> None:
+    columns = EXPORT_COLUMNS["organizations"]
+    path = tmp_path / "社会组织名录_20240131.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "社会组织名录"
+    sheet.append(columns)
+    sheet.append(["x"] * len(columns))
+    sheet.append(["y"] * (len(columns) - 2))  # the sheet stores no cells for the empty tail
+    book.save(path)
+    frame = read_export(path, "organizations")
+    assert len(frame) == 2
+    assert frame.iloc[1, :-2].tolist() == ["y"] * (len(columns) - 2)
+    assert frame.iloc[1, -2:].isna().all()
+
+
 def test_civil_inbox(simulated: dict[str, Any]) -> None:
     inbox = simulated["dir"] / "civil_registry" / "inbox"
     files = list_inbox_files(inbox, "deaths")
