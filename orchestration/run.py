@@ -18,7 +18,7 @@ def dagster_instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.get()
 
 
-def run_once(log_level: str = "WARNING") -> RunOutcome:
+def run_once(log_level: str = "WARNING", *, full_refresh: bool = False) -> RunOutcome:
     instance = dagster_instance()
     prepare_manifest()
     from orchestration.definitions import build_definitions
@@ -26,8 +26,12 @@ def run_once(log_level: str = "WARNING") -> RunOutcome:
 
     definitions = build_definitions()
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    nightly_config = {
+        **run_config,
+        "ops": {"warehouse_models": {"config": {"full_refresh": full_refresh}}},
+    }
     nightly = definitions.resolve_job_def("nightly").execute_in_process(
-        run_config=run_config, instance=instance, raise_on_error=False
+        run_config=nightly_config, instance=instance, raise_on_error=False
     )
     outcome = _outcome(nightly)
     if not outcome.published:

@@ -56,3 +56,11 @@
         ~ "; register one (as minzheng.warehouse_plugin does for DuckDB) and add a dispatch macro"
     ) }}
 {%- endmacro %}
+
+{#- The address code of the ID (its first 6 digits): the county where the holder was registered when
+    the ID was issued. Kept as issued (a retired code such as 321284 姜堰市 stays); dim_person maps it
+    to the current district. Null when the ID is not 18 characters of the GB 11643 form. -#}
+{% macro id_number_region_code(column) -%}
+    {%- set id = normalise_id_number(column) -%}
+    case when {{ matches_regex(id, '^[1-9][0-9]{16}[0-9X]$') }} then substr({{ id }}, 1, 6) end
+{%- endmacro %}

@@ -31,3 +31,10 @@
 {% macro yes_no_to_boolean(column) -%}
     case trim({{ column }}) when '是' then true when '否' then false end
 {%- endmacro %}
+
+{#- dbt.safe_cast is a plain cast on DuckDB (dbt-duckdb has no override), so a raw value that does
+    not cast would fail the build instead of being quarantined (fails_cast). The project's dispatch
+    config (dbt_project.yml) puts this override first: null for a value that does not cast. -#}
+{% macro duckdb__safe_cast(field, type) -%}
+    try_cast({{ field }} as {{ type }})
+{%- endmacro %}

@@ -1,7 +1,7 @@
 """Build the dbt project on hand-made raw batches; check kpi_progress against hand-computed values.
 
-One ``dbt build`` (seeds, models, data tests, unit tests) runs per module in a temporary
-MINZHENG_DATA_DIR; the assertions then read the warehouse file read-only.
+One ``dbt build`` (seeds, models, data tests, unit tests) runs per session in a temporary
+MINZHENG_DATA_DIR (the session fixture in conftest.py); the assertions then read the warehouse file read-only.
 """
 
 from __future__ import annotations
@@ -9,87 +9,24 @@ from __future__ import annotations
 import csv
 import hashlib
 import hmac
-import os
 import re
-import subprocess
-import sys
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
-from warehouse_raw_fixtures import ID_NUMBERS, PERSON_NAMES, PHONES, write_raw_zone
+from dbt_runner import DBT_PROJECT, TEST_PII_KEY, Build
+from warehouse_raw_fixtures import ID_NUMBERS, PERSON_NAMES, PHONES
 
 from minzheng.warehouse_plugin import register_udfs
 
-REPO = Path(__file__).resolve().parents[2]
-DBT_PROJECT = REPO / "dbt_project"
-DBT = Path(sys.executable).parent / "dbt"
-TEST_PII_KEY = "warehouse-test-key-3f9c1d"
 CITY = "321200"
 DISTRICTS = ["321202", "321203", "321204", "321281", "321282", "321283"]
 ID_NUMBER_PATTERN = re.compile(
     r"^[1-9]\d{5}(18|19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{3}[\dXx]$"
 )
 PHONE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
-
-
-@dataclass(frozen=True)
-class Build:
-    data_dir: Path
-    target_dir: Path
-    log_dir: Path
-    seconds: float
-
-    @property
-    def warehouse(self) -> Path:
-        return self.data_dir / "warehouse.duckdb"
-
-
-@pytest.fixture(scope="module")
-def build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Build]:
-    import time
-
-    data_dir = write_raw_zone(tmp_path_factory.mktemp("minzheng_data"))
-    target_dir = data_dir / "dbt_target"
-    log_dir = data_dir / "dbt_logs"
-    env = {
-        **os.environ,
-        "MINZHENG_DATA_DIR": str(data_dir),
-        "MINZHENG_PII_KEY": TEST_PII_KEY,
-        "MINZHENG_ENV": "dev",
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    started = time.monotonic()
-    result = subprocess.run(
-        [
-            str(DBT),
-            "build",
-            "--project-dir",
-            str(DBT_PROJECT),
-            "--profiles-dir",
-            str(DBT_PROJECT),
-            "--target-path",
-            str(target_dir),
-            "--log-path",
-            str(log_dir),
-            "--vars",
-            "{data_as_of: '2024-12-31'}",
-        ],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    seconds = time.monotonic() - started
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
-    yield Build(data_dir, target_dir, log_dir, seconds)
 
 
 @pytest.fixture(scope="module")
@@ -309,3 +246,41 @@ def test_udf_is_null_safe_and_vectorised() -> None:
         ).fetchall()
     assert values[1] == (None,)
     assert values[0][0] == hmac.new(b"k", b"a", hashlib.sha256).hexdigest()
+
+
+def _person_key(id_number: str) -> str:
+    return hmac.new(TEST_PII_KEY.encode(), id_number.encode(), hashlib.sha256).hexdigest()
+
+
+def test_dim_person_conforms_people_across_sources(build: Build) -> None:
+    with duckdb.connect(str(build.warehouse), read_only=True) as conn:
+        cursor = conn.execute("select * from conformed.dim_person")
+        names = [d[0] for d in cursor.description]
+        people = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+    assert not {"name", "id_number", "phone"} & set(names)
+
+    retired = people[_person_key(ID_NUMBERS[8])]  # ID issued under 321284 姜堰市
+    assert (retired["id_region_code"], retired["registration_county_code"]) == ("321284", "321204")
+    assert retired["registration_county_name"] == "姜堰区" and retired["is_registered_in_city"]
+    assert (retired["sex"], retired["birth_month"]) == ("男", date(1960, 1, 1))
+
+    outside = people[_person_key(ID_NUMBERS[11])]  # 南京 玄武区
+    assert outside["registration_county_code"] == "320102"
+    assert not outside["is_registered_in_city"] and outside["registration_county_name"] is None
+
+    both = people[_person_key(ID_NUMBERS[13])]  # a payment recipient and an older resident
+    assert both["source_systems"] == "elderly_care,smart_assistance"
+    assert both["source_system_count"] == 2
+    assert both["is_in_smart_assistance"] and both["is_in_elderly_care"]
+    assert (both["sex"], both["birth_month"], both["age_at_data_as_of"]) == (
+        "女",
+        date(1938, 6, 1),
+        86,
+    )
+    assert (both["first_seen_date"], both["last_seen_date"]) == (
+        date(2024, 1, 1),
+        date(2024, 12, 10),
+    )
+
+    assert people[_person_key(ID_NUMBERS[2])]["is_id_number_valid"] is False  # wrong check digit
+    assert people[_person_key(ID_NUMBERS[0])]["is_id_number_valid"] is True

@@ -55,6 +55,13 @@ ID_NUMBERS = [
     id_number("32128119400303006"),
     id_number("32128219300404007"),
     id_number("32128319450606008"),
+    # Payments, persons and older residents (indices 8-13); 8 carries the retired 姜堰市 code.
+    id_number("32128419600101011"),
+    id_number("32120219500202022"),
+    id_number("32128319700303033"),
+    id_number("32010219800404044"),
+    id_number("32120319440505055"),
+    id_number("32128119380606066"),
 ]
 
 
@@ -537,10 +544,321 @@ def write_empty_batches(root: Path, columns: dict[tuple[str, str], list[str]]) -
         pq.write_table(pa.schema(fields).empty_table(), folder / "empty.parquet")
 
 
+# --- Entities the incremental facts read: a first batch, then a late batch ------------------------
+
+FIRST_BATCH_AT = datetime(2025, 1, 5, 1, 0)
+LATE_BATCH_AT = datetime(2025, 2, 1, 1, 0)
+
+
+def _disabled_person(pid: str, person: int, household: str, grade: str, updated: str) -> dict:
+    return {
+        "person_id": pid,
+        "id_number": ID_NUMBERS[person],
+        "person_name": PERSON_NAMES[person % len(PERSON_NAMES)],
+        "sex": "男",
+        "birth_date": "1960-01-01",
+        "registered_county_code": "321204",
+        "residence_village_code": "321204001001",
+        "household_category": household,
+        "disability_grade": grade,
+        "disability_type": "肢体",
+        "disability_cert_date": "2015-06-01",
+        "created_at": "2015-06-01T09:00:00+08:00",
+        "updated_at": updated + "+08:00",
+    }
+
+
+def _payment(
+    pid: str, person: int, subsidy: str, month: str, paid: str, amount: str, updated: str
+) -> dict:
+    return {
+        "payment_id": pid,
+        "recipient_id_number": ID_NUMBERS[person],
+        "recipient_name": PERSON_NAMES[person % len(PERSON_NAMES)],
+        "subsidy_type": subsidy,
+        "case_id": None,
+        "temp_assistance_kind": None,
+        "payment_month": month,
+        "amount": amount,
+        "paying_county_code": "321204",
+        "paid_date": paid,
+        "created_at": paid + "T09:00:00+08:00",
+        "updated_at": updated + "+08:00",
+    }
+
+
+def _resident(rid: str, person: int, village: str, birth: str, updated: str, **flags: str) -> dict:
+    return {
+        "resident_id": rid,
+        "id_number": ID_NUMBERS[person],
+        "resident_name": PERSON_NAMES[person % len(PERSON_NAMES)],
+        "sex": "女",
+        "birth_date": birth,
+        "village_code": village,
+        "living_alone": flags.get("living_alone", "是"),
+        "left_behind": "否",
+        "disabled": "否",
+        "low_income": flags.get("low_income", "否"),
+        "updated_at": updated,
+    }
+
+
+def _order(oid: str, rid: str, day: str, service: str, updated: str, purchased: str = "是") -> dict:
+    return {
+        "order_id": oid,
+        "resident_id": rid,
+        "provider_org_id": "FW70000001",
+        "service_type": service,
+        "service_date": day,
+        "is_government_purchased": purchased,
+        "order_status": "已完成",
+        "amount": "60",
+        "updated_at": updated,
+    }
+
+
+def _visit(vid: str, rid: str, day: str, updated: str) -> dict:
+    return {
+        "visit_id": vid,
+        "resident_id": rid,
+        "visit_date": day,
+        "visit_method": "上门探访",
+        "visitor_role": "网格员",
+        "updated_at": updated,
+    }
+
+
+def _survey(sub_id: str, village: str | None, month: str, updated: str) -> dict:
+    return {
+        "submission_id": sub_id,
+        "village_code": village,
+        "survey_month": month,
+        "left_behind_children": "2",
+        "migrant_children": "0",
+        "submitted_by_name": PERSON_NAMES[9],
+        "submitted_at": updated + "+08:00",
+        "updated_at": updated + "+08:00",
+    }
+
+
+def write_incremental_first_batch(root: Path) -> None:
+    """Persons, payments, older residents, orders and visits as first extracted."""
+    at = FIRST_BATCH_AT
+    write_batch(
+        root,
+        "smart_assistance",
+        "persons",
+        "pe_b1",
+        [
+            _disabled_person("CJ0000000008", 8, "低保", "一级", "2024-01-01T09:00:00"),
+            _disabled_person("CJ0000000009", 9, "一般", "二级", "2024-01-01T09:00:00"),
+            _disabled_person("CJ0000000010", 10, "特困", "三级", "2024-01-01T09:00:00"),
+        ],
+        extracted_at=at,
+    )
+    care, living = "重度残疾人护理补贴", "困难残疾人生活补贴"
+    write_batch(
+        root,
+        "smart_assistance",
+        "subsidy_payments",
+        "pm_b1",
+        [
+            _payment(
+                "PM0000000001", 8, care, "2024-10", "2024-10-10", "100.00", "2024-10-10T09:00:00"
+            ),
+            # PM2 and PM3: two payments for person 8's November care subsidy (PM3 the repeat).
+            _payment(
+                "PM0000000002", 8, care, "2024-11", "2024-11-10", "100.00", "2024-11-10T09:00:00"
+            ),
+            _payment(
+                "PM0000000003", 8, care, "2024-11", "2024-11-12", "100.00", "2024-11-12T09:00:00"
+            ),
+            _payment(
+                "PM0000000004", 9, living, "2024-11", "2024-11-10", "80.00", "2024-11-10T09:00:00"
+            ),
+            _payment(
+                "PM0000000005", 10, care, "2024-12", "2024-12-10", "100.00", "2024-12-10T09:00:00"
+            ),
+            _payment(
+                "PM0000000006", 13, living, "2024-12", "2024-12-10", "80.00", "2024-12-10T09:00:00"
+            ),
+        ],
+        extracted_at=at,
+    )
+    write_batch(
+        root,
+        "elderly_care",
+        "older_residents",
+        "or_b1",
+        [
+            _resident("LN00000001", 11, "321202001002", "1950-03-15", "2024-01-01 08:00:00"),
+            _resident("LN00000002", 12, "321203001001", "1944-05-05", "2024-01-01 08:00:00"),
+            _resident(
+                "LN00000004",
+                13,
+                "321281001001",
+                "1938-06-06",
+                "2024-01-01 08:00:00",
+                living_alone="否",
+                low_income="是",
+            ),
+        ],
+        extracted_at=at,
+    )
+    write_batch(
+        root,
+        "elderly_care",
+        "home_service_orders",
+        "ho_b1",
+        [
+            _order("101", "LN00000001", "2024-10-01", "助餐", "2024-10-01 10:00:00"),
+            _order("102", "LN00000002", "2024-10-02", "助浴", "2024-10-02 10:00:00"),
+            # LN00000003's record arrives only in the late batch.
+            _order("103", "LN00000003", "2024-10-03", "助洁", "2024-10-03 10:00:00"),
+            _order("104", "LN00000004", "2024-10-04", "助餐", "2024-10-04 10:00:00"),
+            _order("105", "LN00000004", "2024-10-05", "助餐", "2024-10-05 10:00:00"),
+        ],
+        extracted_at=at,
+    )
+    write_batch(
+        root,
+        "elderly_care",
+        "care_visits",
+        "cv_b1",
+        [
+            _visit("201", "LN00000001", "2024-11-03", "2024-11-03 10:00:00"),
+            _visit("202", "LN00000002", "2024-11-04", "2024-11-04 10:00:00"),
+            _visit("203", "LN00000003", "2024-11-05", "2024-11-05 10:00:00"),
+            _visit("204", "LN00000004", "2024-11-06", "2024-11-06 10:00:00"),
+        ],
+        extracted_at=at,
+    )
+
+
+def write_late_batches(root: Path) -> None:
+    """A later extraction: new rows, corrected versions, a correction that breaks the row-level
+    contract (quarantined), a late resident and a late death."""
+    at = LATE_BATCH_AT
+    care, living = "重度残疾人护理补贴", "困难残疾人生活补贴"
+    write_batch(
+        root,
+        "smart_assistance",
+        "persons",
+        "pe_b2",
+        # Person 9 joins a 低保 household: the living subsidy becomes precise.
+        [_disabled_person("CJ0000000009", 9, "低保", "二级", "2025-01-20T09:00:00")],
+        extracted_at=at,
+    )
+    write_batch(
+        root,
+        "smart_assistance",
+        "subsidy_payments",
+        "pm_b2",
+        [
+            # New payment.
+            _payment(
+                "PM0000000007", 8, care, "2024-12", "2024-12-10", "100.00", "2025-01-10T09:00:00"
+            ),
+            # PM2 was keyed to the wrong person: PM3 is no longer a repeat.
+            _payment(
+                "PM0000000002", 10, care, "2024-11", "2024-11-10", "100.00", "2025-01-15T09:00:00"
+            ),
+            # Corrected amount.
+            _payment(
+                "PM0000000004", 9, living, "2024-11", "2024-11-10", "85.00", "2025-01-15T09:00:00"
+            ),
+            # A correction with an unreadable amount: quarantined, so the payment leaves the fact.
+            _payment(
+                "PM0000000001", 8, care, "2024-10", "2024-10-10", "1OO", "2025-01-16T09:00:00"
+            ),
+        ],
+        extracted_at=at,
+    )
+    write_batch(
+        root,
+        "civil_registry",
+        "deaths",
+        "dt_20250201",
+        # Person 10 died in November: the December payment was paid after death.
+        [
+            {
+                "death_record_id": "SW0000000010",
+                "record_version": "1",
+                "deceased_id_number": ID_NUMBERS[10],
+                "deceased_name": PERSON_NAMES[0],
+                "sex": "男",
+                "birth_date": "1970-03-03",
+                "death_date": "2024-11-20",
+                "registration_date": "2025-01-30",
+                "registration_county_code": "321283",
+                "cremated": "是",
+                "via_96444": "是",
+                "funeral_home": "泰州市殡仪馆",
+            }
+        ],
+        extracted_at=at,
+        source_file="deaths_20250201.csv",
+    )
+    write_batch(
+        root,
+        "elderly_care",
+        "older_residents",
+        "or_b2",
+        [
+            # Moved to 兴化: orders and visits follow to the new county.
+            _resident("LN00000001", 11, "321281001001", "1950-03-15", "2025-01-20 08:00:00"),
+            # A correction with an unreadable birth date: quarantined, with her orders and visits.
+            _resident("LN00000002", 12, "321203001001", "1944-13-45", "2025-01-20 08:00:00"),
+            # Arrives late: the order and visit already landed now count.
+            _resident("LN00000003", 9, "321282001001", "1948-08-08", "2025-01-20 08:00:00"),
+        ],
+        extracted_at=at,
+    )
+    write_batch(
+        root,
+        "elderly_care",
+        "home_service_orders",
+        "ho_b2",
+        [
+            _order("106", "LN00000001", "2024-12-01", "助医", "2024-12-01 10:00:00"),
+            # Corrected to the day of order 104: now its twin, quarantined.
+            _order("105", "LN00000004", "2024-10-04", "助餐", "2025-01-21 10:00:00"),
+        ],
+        extracted_at=at,
+    )
+    write_batch(
+        root,
+        "elderly_care",
+        "care_visits",
+        "cv_b2",
+        [
+            _visit("205", "LN00000004", "2024-12-06", "2024-12-06 10:00:00"),
+            # Corrected visit date.
+            _visit("204", "LN00000004", "2024-11-16", "2025-01-21 10:00:00"),
+        ],
+        extracted_at=at,
+    )
+    write_batch(
+        root,
+        "smart_assistance",
+        "child_survey_submissions",
+        "cs_b3",
+        [
+            _survey("CS0000000005", "321281001001", "2024-12", "2025-01-05T10:00:00"),
+            # Corrected village.
+            _survey("CS0000000001", "321282001001", "2024-03", "2025-01-20T10:00:00"),
+            # A correction without a village: quarantined.
+            _survey("CS0000000002", None, "2024-03", "2025-01-20T11:00:00"),
+        ],
+        extracted_at=at,
+    )
+
+
 def write_raw_zone(root: Path) -> Path:
     from sources.simulate import simulate
 
     write_smart_assistance(root)
+    write_incremental_first_batch(root)
     write_elderly_care(root)
     write_social_org_registry(root)
     write_civil_registry(root)

@@ -21,16 +21,7 @@ counties as (
 
 ),
 
-calendar as (
-
-    select
-        period_month,
-        period_end,
-        {{ year_start('period_month') }} as year_start
-    from {{ ref('dim_calendar') }}
-    where is_reported
-
-),
+{{ kpi_calendar() }},
 
 grid as (
 
@@ -44,21 +35,6 @@ grid as (
 
 ),
 
-final as (
-
-    select
-        'CH01' as kpi_code,
-        grid.period_month,
-        grid.county_code as region_code,
-        cast(count(stations.county_code) as bigint) as numerator,
-        cast(null as bigint) as denominator
-    from grid
-    left join stations
-        on
-            grid.county_code = stations.county_code
-            and stations.provincial_demo_date between grid.year_start and grid.period_end
-    group by grid.period_month, grid.county_code
-
-)
+{{ kpi_year_to_date_on_grid('CH01', 'stations', 'provincial_demo_date') }}
 
 select * from final

@@ -22,16 +22,7 @@ trainings as (
 
 ),
 
-calendar as (
-
-    select
-        period_month,
-        period_end,
-        {{ year_start('period_month') }} as year_start
-    from {{ ref('dim_calendar') }}
-    where is_reported
-
-),
+{{ kpi_calendar() }},
 
 in_post as (
 
@@ -44,8 +35,7 @@ in_post as (
     from calendar
     inner join workers
         on
-            calendar.period_end >= workers.appointed_date
-            and (workers.left_date is null or calendar.period_end < workers.left_date)
+            {{ is_in_effect_on('workers.appointed_date', 'workers.left_date', 'calendar.period_end') }}
 
 ),
 

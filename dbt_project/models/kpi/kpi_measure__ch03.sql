@@ -12,29 +12,11 @@ child_months as (
 
 ),
 
-calendar as (
+{{ kpi_calendar() }},
 
-    select
-        period_month,
-        {{ year_start('period_month') }} as year_start
-    from {{ ref('dim_calendar') }}
-    where is_reported
-
-),
-
-final as (
-
-    select
-        'CH03' as kpi_code,
-        calendar.period_month,
-        child_months.county_code as region_code,
-        cast(sum(case when child_months.is_paid_in_full then 1 else 0 end) as bigint) as numerator,
-        cast(count(*) as bigint) as denominator
-    from calendar
-    inner join child_months
-        on child_months.period_month between calendar.year_start and calendar.period_month
-    group by calendar.period_month, child_months.county_code
-
-)
+{{ kpi_year_to_date(
+    'CH03', 'child_months', 'period_month', 'county_code',
+    counted_when='child_months.is_paid_in_full', through='period_month',
+) }}
 
 select * from final

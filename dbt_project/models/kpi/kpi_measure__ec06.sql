@@ -26,16 +26,7 @@ first_services as (
 
 ),
 
-calendar as (
-
-    select
-        period_month,
-        period_end,
-        {{ year_start('period_month') }} as year_start
-    from {{ ref('dim_calendar') }}
-    where is_reported
-
-),
+{{ kpi_calendar() }},
 
 cohorts as (
 

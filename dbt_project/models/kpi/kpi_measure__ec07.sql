@@ -12,17 +12,6 @@ facts as (
 
 ),
 
-final as (
-
-    select
-        'EC07' as kpi_code,
-        period_month,
-        county_code as region_code,
-        cast(sum(case when is_counted then 1 else 0 end) as bigint) as numerator,
-        cast(null as bigint) as denominator
-    from facts
-    group by period_month, county_code
-
-)
+{{ kpi_from_monthly_facts('EC07') }}
 
 select * from final

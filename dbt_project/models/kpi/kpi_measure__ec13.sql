@@ -14,21 +14,6 @@ organizations as (
 
 {{ ec_county_month_grid() }},
 
-final as (
-
-    select
-        'EC13' as kpi_code,
-        grid.period_month,
-        grid.county_code as region_code,
-        cast(count(organizations.county_code) as bigint) as numerator,
-        cast(null as bigint) as denominator
-    from grid
-    left join organizations
-        on
-            grid.county_code = organizations.county_code
-            and organizations.recognized_date between grid.year_start and grid.period_end
-    group by grid.period_month, grid.county_code
-
-)
+{{ kpi_year_to_date_on_grid('EC13', 'organizations', 'recognized_date') }}
 
 select * from final

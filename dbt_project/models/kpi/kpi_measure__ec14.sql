@@ -13,21 +13,6 @@ attendance as (
 
 {{ ec_county_month_grid() }},
 
-final as (
-
-    select
-        'EC14' as kpi_code,
-        grid.period_month,
-        grid.county_code as region_code,
-        cast(count(attendance.county_code) as bigint) as numerator,
-        cast(null as bigint) as denominator
-    from grid
-    left join attendance
-        on
-            grid.county_code = attendance.county_code
-            and attendance.training_date between grid.year_start and grid.period_end
-    group by grid.period_month, grid.county_code
-
-)
+{{ kpi_year_to_date_on_grid('EC14', 'attendance', 'training_date') }}
 
 select * from final

@@ -13,29 +13,11 @@ monthly as (
 
 ),
 
-calendar as (
+{{ kpi_calendar() }},
 
-    select
-        period_month,
-        {{ year_start('period_month') }} as year_start
-    from {{ ref('dim_calendar') }}
-    where is_reported
-
-),
-
-final as (
-
-    select
-        'EC15' as kpi_code,
-        calendar.period_month,
-        monthly.county_code as region_code,
-        cast(sum(case when monthly.is_visited then 1 else 0 end) as bigint) as numerator,
-        cast(count(*) as bigint) as denominator
-    from calendar
-    inner join monthly
-        on monthly.period_month between calendar.year_start and calendar.period_month
-    group by calendar.period_month, monthly.county_code
-
-)
+{{ kpi_year_to_date(
+    'EC15', 'monthly', 'period_month', 'county_code',
+    counted_when='monthly.is_visited', through='period_month',
+) }}
 
 select * from final

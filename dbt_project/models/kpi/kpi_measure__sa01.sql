@@ -17,30 +17,11 @@ cases as (
 
 ),
 
-calendar as (
+{{ kpi_calendar() }},
 
-    select
-        period_month,
-        period_end,
-        {{ year_start('period_month') }} as year_start
-    from {{ ref('dim_calendar') }}
-    where is_reported
-
-),
-
-final as (
-
-    select
-        'SA01' as kpi_code,
-        calendar.period_month,
-        cases.emergency_region_code as region_code,
-        cast(sum(case when cases.is_handled_at_emergency_place then 1 else 0 end) as bigint) as numerator,
-        cast(count(*) as bigint) as denominator
-    from calendar
-    inner join cases
-        on cases.approved_date between calendar.year_start and calendar.period_end
-    group by calendar.period_month, cases.emergency_region_code
-
-)
+{{ kpi_year_to_date(
+    'SA01', 'cases', 'approved_date', 'emergency_region_code',
+    counted_when='cases.is_handled_at_emergency_place',
+) }}
 
 select * from final

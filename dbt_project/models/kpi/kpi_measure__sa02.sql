@@ -14,29 +14,11 @@ payments as (
 
 ),
 
-calendar as (
+{{ kpi_calendar() }},
 
-    select
-        period_month,
-        {{ year_start('period_month') }} as year_start
-    from {{ ref('dim_calendar') }}
-    where is_reported
-
-),
-
-final as (
-
-    select
-        'SA02' as kpi_code,
-        calendar.period_month,
-        payments.paying_county_code as region_code,
-        cast(sum(case when payments.is_precise then 1 else 0 end) as bigint) as numerator,
-        cast(count(*) as bigint) as denominator
-    from calendar
-    inner join payments
-        on payments.payment_month between calendar.year_start and calendar.period_month
-    group by calendar.period_month, payments.paying_county_code
-
-)
+{{ kpi_year_to_date(
+    'SA02', 'payments', 'payment_month', 'paying_county_code',
+    counted_when='payments.is_precise', through='period_month',
+) }}
 
 select * from final

@@ -14,30 +14,11 @@ cases as (
 
 ),
 
-calendar as (
+{{ kpi_calendar() }},
 
-    select
-        period_month,
-        period_end,
-        {{ year_start('period_month') }} as year_start
-    from {{ ref('dim_calendar') }}
-    where is_reported
-
-),
-
-final as (
-
-    select
-        'SA03' as kpi_code,
-        calendar.period_month,
-        cases.handling_county_code as region_code,
-        cast(sum(case when cases.is_proactively_discovered then 1 else 0 end) as bigint) as numerator,
-        cast(count(*) as bigint) as denominator
-    from calendar
-    inner join cases
-        on cases.applied_date between calendar.year_start and calendar.period_end
-    group by calendar.period_month, cases.handling_county_code
-
-)
+{{ kpi_year_to_date(
+    'SA03', 'cases', 'applied_date', 'handling_county_code',
+    counted_when='cases.is_proactively_discovered',
+) }}
 
 select * from final

@@ -13,32 +13,11 @@ alerts as (
 
 ),
 
-calendar as (
+{{ kpi_calendar() }},
 
-    select
-        period_month,
-        period_end,
-        {{ year_start('period_month') }} as year_start
-    from {{ ref('dim_calendar') }}
-    where is_reported
-
-),
-
-final as (
-
-    select
-        'SA04' as kpi_code,
-        calendar.period_month,
-        alerts.county_code as region_code,
-        cast(sum(
-            case when alerts.is_handled_within_30_days and alerts.closed_date <= calendar.period_end then 1 else 0 end
-        ) as bigint) as numerator,
-        cast(count(*) as bigint) as denominator
-    from calendar
-    inner join alerts
-        on alerts.raised_date between calendar.year_start and calendar.period_end
-    group by calendar.period_month, alerts.county_code
-
-)
+{{ kpi_year_to_date(
+    'SA04', 'alerts', 'raised_date', 'county_code',
+    counted_when='alerts.is_handled_within_30_days and alerts.closed_date <= calendar.period_end',
+) }}
 
 select * from final

@@ -12,29 +12,10 @@ payments as (
 
 ),
 
-calendar as (
+{{ kpi_calendar() }},
 
-    select
-        period_month,
-        {{ year_start('period_month') }} as year_start
-    from {{ ref('dim_calendar') }}
-    where is_reported
-
-),
-
-final as (
-
-    select
-        'SA05' as kpi_code,
-        calendar.period_month,
-        payments.paying_county_code as region_code,
-        cast(count(*) as bigint) as numerator,
-        cast(null as bigint) as denominator
-    from calendar
-    inner join payments
-        on payments.payment_month between calendar.year_start and calendar.period_month
-    group by calendar.period_month, payments.paying_county_code
-
-)
+{{ kpi_year_to_date(
+    'SA05', 'payments', 'payment_month', 'paying_county_code', through='period_month',
+) }}
 
 select * from final

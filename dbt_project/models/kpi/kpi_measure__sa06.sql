@@ -12,30 +12,10 @@ services as (
 
 ),
 
-calendar as (
+{{ kpi_calendar() }},
 
-    select
-        period_month,
-        period_end,
-        {{ year_start('period_month') }} as year_start
-    from {{ ref('dim_calendar') }}
-    where is_reported
-
-),
-
-final as (
-
-    select
-        'SA06' as kpi_code,
-        calendar.period_month,
-        services.county_code as region_code,
-        cast(count(*) as bigint) as numerator,
-        cast(null as bigint) as denominator
-    from calendar
-    inner join services
-        on services.service_date between calendar.year_start and calendar.period_end
-    group by calendar.period_month, services.county_code
-
-)
+{{ kpi_year_to_date(
+    'SA06', 'services', 'service_date', 'county_code',
+) }}
 
 select * from final

@@ -13,31 +13,11 @@ selections as (
 
 ),
 
-calendar as (
+{{ kpi_calendar() }},
 
-    select
-        period_month,
-        period_end,
-        plan_year,
-        {{ year_start('period_month') }} as year_start
-    from {{ ref('dim_calendar') }}
-    where is_reported
-
-),
-
-final as (
-
-    select
-        'SP02' as kpi_code,
-        calendar.period_month,
-        selections.county_code as region_code,
-        cast(count(distinct selections.social_worker_person_key) as bigint) as numerator,
-        cast(null as bigint) as denominator
-    from calendar
-    inner join selections
-        on selections.selected_date between calendar.year_start and calendar.period_end
-    group by calendar.period_month, selections.county_code
-
-)
+{{ kpi_year_to_date(
+    'SP02', 'selections', 'selected_date', 'county_code',
+    distinct='selections.social_worker_person_key',
+) }}
 
 select * from final

@@ -17,17 +17,7 @@ inspections as (
 
 ),
 
-calendar as (
-
-    select
-        period_month,
-        period_end,
-        plan_year,
-        {{ year_start('period_month') }} as year_start
-    from {{ ref('dim_calendar') }}
-    where is_reported
-
-),
+{{ kpi_calendar() }},
 
 final as (
 

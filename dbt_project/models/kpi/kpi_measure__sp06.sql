@@ -22,47 +22,8 @@ branches as (
 
 ),
 
-calendar as (
+{{ kpi_calendar() }},
 
-    select
-        period_month,
-        period_end,
-        plan_year,
-        {{ year_start('period_month') }} as year_start
-    from {{ ref('dim_calendar') }}
-    where is_reported
-
-),
-
-covered_towns as (
-
-    select distinct
-        calendar.period_month,
-        branches.town_code
-    from calendar
-    inner join branches
-        on
-            calendar.period_end >= branches.established_date
-            and (branches.dissolved_date is null or calendar.period_end < branches.dissolved_date)
-
-),
-
-final as (
-
-    select
-        'SP06' as kpi_code,
-        calendar.period_month,
-        towns.county_code as region_code,
-        cast(sum(case when covered_towns.town_code is not null then 1 else 0 end) as bigint) as numerator,
-        cast(count(*) as bigint) as denominator
-    from calendar
-    cross join towns
-    left join covered_towns
-        on
-            calendar.period_month = covered_towns.period_month
-            and towns.town_code = covered_towns.town_code
-    group by calendar.period_month, towns.county_code
-
-)
+{{ kpi_coverage_at_period_end('SP06', 'towns', 'town_code', 'branches', 'established_date', 'dissolved_date') }}
 
 select * from final

@@ -22,47 +22,8 @@ brands as (
 
 ),
 
-calendar as (
+{{ kpi_calendar() }},
 
-    select
-        period_month,
-        period_end,
-        plan_year,
-        {{ year_start('period_month') }} as year_start
-    from {{ ref('dim_calendar') }}
-    where is_reported
-
-),
-
-branded_communities as (
-
-    select distinct
-        calendar.period_month,
-        brands.community_code
-    from calendar
-    inner join brands
-        on
-            calendar.period_end >= brands.registered_date
-            and (brands.revoked_date is null or calendar.period_end < brands.revoked_date)
-
-),
-
-final as (
-
-    select
-        'SP07' as kpi_code,
-        calendar.period_month,
-        communities.county_code as region_code,
-        cast(sum(case when branded_communities.community_code is not null then 1 else 0 end) as bigint) as numerator,
-        cast(count(*) as bigint) as denominator
-    from calendar
-    cross join communities
-    left join branded_communities
-        on
-            calendar.period_month = branded_communities.period_month
-            and communities.community_code = branded_communities.community_code
-    group by calendar.period_month, communities.county_code
-
-)
+{{ kpi_coverage_at_period_end('SP07', 'communities', 'community_code', 'brands', 'registered_date', 'revoked_date') }}
 
 select * from final

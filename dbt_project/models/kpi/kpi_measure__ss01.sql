@@ -13,31 +13,10 @@ projects as (
 
 ),
 
-calendar as (
+{{ kpi_calendar() }},
 
-    select
-        period_month,
-        period_end,
-        plan_year,
-        {{ year_start('period_month') }} as year_start
-    from {{ ref('dim_calendar') }}
-    where is_reported
-
-),
-
-final as (
-
-    select
-        'SS01' as kpi_code,
-        calendar.period_month,
-        projects.county_code as region_code,
-        cast(count(*) as bigint) as numerator,
-        cast(null as bigint) as denominator
-    from calendar
-    inner join projects
-        on projects.completed_date between calendar.year_start and calendar.period_end
-    group by calendar.period_month, projects.county_code
-
-)
+{{ kpi_year_to_date(
+    'SS01', 'projects', 'completed_date', 'county_code',
+) }}
 
 select * from final

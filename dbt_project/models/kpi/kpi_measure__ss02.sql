@@ -13,17 +13,7 @@ final_milestones as (
 
 ),
 
-calendar as (
-
-    select
-        period_month,
-        period_end,
-        plan_year,
-        {{ year_start('period_month') }} as year_start
-    from {{ ref('dim_calendar') }}
-    where is_reported
-
-),
+{{ kpi_calendar() }},
 
 final as (
 

@@ -12,30 +12,11 @@ deaths as (
 
 ),
 
-calendar as (
+{{ kpi_calendar() }},
 
-    select
-        period_month,
-        period_end,
-        {{ year_start('period_month') }} as year_start
-    from {{ ref('dim_calendar') }}
-    where is_reported
-
-),
-
-final as (
-
-    select
-        'SS03' as kpi_code,
-        calendar.period_month,
-        deaths.registration_county_code as region_code,
-        cast(sum(case when deaths.is_via_96444 then 1 else 0 end) as bigint) as numerator,
-        cast(count(*) as bigint) as denominator
-    from calendar
-    inner join deaths
-        on deaths.registration_date between calendar.year_start and calendar.period_end
-    group by calendar.period_month, deaths.registration_county_code
-
-)
+{{ kpi_year_to_date(
+    'SS03', 'deaths', 'registration_date', 'registration_county_code',
+    counted_when='deaths.is_via_96444',
+) }}
 
 select * from final

@@ -15,17 +15,7 @@ stays as (
 
 ),
 
-calendar as (
-
-    select
-        period_month,
-        period_end,
-        plan_year,
-        {{ year_start('period_month') }} as year_start
-    from {{ ref('dim_calendar') }}
-    where is_reported
-
-),
+{{ kpi_calendar() }},
 
 stranded as (
 
@@ -36,8 +26,7 @@ stranded as (
     from calendar
     inner join stays
         on
-            calendar.period_end >= stays.admitted_date
-            and (stays.left_date is null or calendar.period_end < stays.left_date)
+            {{ is_in_effect_on('stays.admitted_date', 'stays.left_date', 'calendar.period_end') }}
             and {{ dbt.datediff(
                 'stays.admitted_date', 'calendar.period_end', 'day'
             ) }} > 10

@@ -1,5 +1,14 @@
 -- 居家上门服务订单事实: one row per order that keeps the contract (twins quarantined), with the
 -- resident's county and the service month.
+-- Incremental by resident: a resident's orders are rebuilt when one of them has a newer version or
+-- left staging (a twin of a corrected order), or the resident's record changed (arrived late, moved
+-- county, quarantined). Twins are always orders of the same resident.
+{{ config(
+    materialized='incremental',
+    unique_key='order_id',
+    post_hook=["{{ delete_retracted_rows() }}"],
+) }}
+
 with
 
 orders as (
@@ -12,7 +21,8 @@ orders as (
         is_government_purchased,
         is_completed,
         amount_yuan,
-        service_date
+        service_date,
+        extracted_at
     from {{ ref('stg_elderly_care__home_service_orders') }}
 
 ),
@@ -21,28 +31,46 @@ residents as (
 
     select
         resident_id,
-        county_code
+        county_code,
+        extracted_at
     from {{ ref('dim_older_residents') }}
+
+),
+
+{% if is_incremental() -%}
+    {{ incremental_scope(
+        'orders', 'order_id', 'resident_id',
+        lookup='residents', compared=[['county_code', 'county_code']], lookup_extracted_at=true,
+    ) }},
+{%- endif %}
+
+rebuilt_orders as (
+
+    select orders.*
+    from orders
+    {{ in_affected_groups('orders', 'resident_id') }}
 
 ),
 
 final as (
 
     select
-        orders.order_id,
-        orders.resident_id,
+        rebuilt_orders.order_id,
+        rebuilt_orders.resident_id,
         residents.county_code,
-        orders.provider_org_id,
-        orders.service_type,
-        orders.is_government_purchased,
-        orders.is_completed,
-        orders.amount_yuan,
-        orders.service_date,
-        {{ month_start('orders.service_date') }} as service_month
-    from orders
+        rebuilt_orders.provider_org_id,
+        rebuilt_orders.service_type,
+        rebuilt_orders.is_government_purchased,
+        rebuilt_orders.is_completed,
+        rebuilt_orders.amount_yuan,
+        rebuilt_orders.service_date,
+        {{ month_start('rebuilt_orders.service_date') }} as service_month,
+        rebuilt_orders.extracted_at
+    from rebuilt_orders
     inner join residents
-        on orders.resident_id = residents.resident_id
+        on rebuilt_orders.resident_id = residents.resident_id
 
 )
 
 select * from final
+{{ retracted_rows('final', 'order_id', 'held_in_affected') }}

@@ -8,8 +8,7 @@ residents as (
     select
         resident_id,
         county_code,
-        month_turning_60,
-        month_turning_80,
+        birth_month,
         is_living_alone,
         is_left_behind,
         is_disabled,
@@ -23,16 +22,18 @@ visits as (
 
     select
         resident_id,
-        {{ month_start('visit_date') }} as visit_month,
+        visit_month,
         count(*) as visit_count
-    from {{ ref('stg_elderly_care__care_visits') }}
-    group by resident_id, {{ month_start('visit_date') }}
+    from {{ ref('fct_care_visits') }}
+    group by resident_id, visit_month
 
 ),
 
 calendar as (
 
-    select period_month
+    select
+        period_month,
+        period_end
     from {{ ref('dim_calendar') }}
     where is_reported
 
@@ -46,11 +47,11 @@ in_difficulty as (
         calendar.period_month
     from residents
     inner join calendar
-        on {{ is_aged_60_by('residents.month_turning_60', 'calendar.period_month') }}
+        on {{ is_aged_at_least(60, 'residents.birth_month', 'calendar.period_end') }}
     where
         {{ is_special_difficulty_elder(
             'residents.is_living_alone', 'residents.is_left_behind', 'residents.is_disabled',
-            'residents.is_low_income', 'residents.month_turning_80', 'calendar.period_month') }}
+            'residents.is_low_income', 'residents.birth_month', 'calendar.period_end') }}
 
 ),
 

@@ -32,6 +32,7 @@ final as (
         service_status,
         coalesce(service_status = '已完成', false) as is_completed,
         beneficiary_birth_month,
+        {{ age_at('beneficiary_birth_month', 'service_date') }} as beneficiary_age_at_service,
         service_date
     from services
 

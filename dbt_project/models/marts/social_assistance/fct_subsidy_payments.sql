@@ -1,5 +1,14 @@
 -- 救助补贴发放事实: one row per payment (person, subsidy, month), with the SA02 precision flags for
 -- the two disability subsidies (困难残疾人生活补贴, 重度残疾人护理补贴). No personal data.
+-- Incremental by recipient: a recipient's payments are rebuilt when one of them has a newer version
+-- or left staging (a correction can move a payment to another recipient, or make another one the
+-- repeat), or the recipient's household, grade or death date differs from what the model holds.
+{{ config(
+    materialized='incremental',
+    unique_key='payment_id',
+    post_hook=["{{ delete_retracted_rows() }}"],
+) }}
+
 with
 
 payments as (
@@ -13,7 +22,8 @@ payments as (
         temp_assistance_kind,
         amount,
         payment_month,
-        paid_date
+        paid_date,
+        extracted_at
     from {{ ref('stg_smart_assistance__subsidy_payments') }}
 
 ),
@@ -41,6 +51,34 @@ deaths as (
 
 ),
 
+-- What a payment's flags look up about its recipient, one row per person key.
+recipients as (
+
+    select
+        coalesce(persons.person_key, deaths.deceased_person_key) as recipient_person_key,
+        persons.household_category,
+        persons.disability_grade,
+        persons.is_in_assisted_household,
+        persons.is_severely_disabled,
+        deaths.death_date
+    from persons
+    full outer join deaths
+        on persons.person_key = deaths.deceased_person_key
+
+),
+
+{% if is_incremental() -%}
+    {{ incremental_scope(
+        'payments', 'payment_id', 'recipient_person_key',
+        lookup='recipients',
+        compared=[
+            ['recipient_household_category', 'household_category'],
+            ['recipient_disability_grade', 'disability_grade'],
+            ['recipient_death_date', 'death_date'],
+        ],
+    ) }},
+{%- endif %}
+
 ordered as (
 
     select
@@ -50,6 +88,7 @@ ordered as (
             order by payments.paid_date, payments.payment_id
         ) as payment_order
     from payments
+    {{ in_affected_groups('payments', 'recipient_person_key') }}
 
 ),
 
@@ -65,21 +104,20 @@ flagged as (
         ordered.amount,
         ordered.payment_month,
         ordered.paid_date,
-        persons.household_category as recipient_household_category,
-        persons.disability_grade as recipient_disability_grade,
-        deaths.death_date as recipient_death_date,
+        recipients.household_category as recipient_household_category,
+        recipients.disability_grade as recipient_disability_grade,
+        recipients.death_date as recipient_death_date,
         coalesce(ordered.subsidy_type in ('困难残疾人生活补贴', '重度残疾人护理补贴'), false) as is_two_subsidy,
-        coalesce(ordered.payment_month > deaths.death_date, false) as is_paid_after_death,
-        ordered.subsidy_type = '重度残疾人护理补贴' and not coalesce(persons.is_severely_disabled, false)
+        coalesce(ordered.payment_month > recipients.death_date, false) as is_paid_after_death,
+        ordered.subsidy_type = '重度残疾人护理补贴' and not coalesce(recipients.is_severely_disabled, false)
             as is_care_grade_ineligible,
-        ordered.subsidy_type = '困难残疾人生活补贴' and not coalesce(persons.is_in_assisted_household, false)
+        ordered.subsidy_type = '困难残疾人生活补贴' and not coalesce(recipients.is_in_assisted_household, false)
             as is_living_household_ineligible,
-        ordered.payment_order > 1 as is_duplicate_payment
+        ordered.payment_order > 1 as is_duplicate_payment,
+        ordered.extracted_at
     from ordered
-    left join persons
-        on ordered.recipient_person_key = persons.person_key
-    left join deaths
-        on ordered.recipient_person_key = deaths.deceased_person_key
+    left join recipients
+        on ordered.recipient_person_key = recipients.recipient_person_key
 
 ),
 
@@ -99,3 +137,4 @@ final as (
 )
 
 select * from final
+{{ retracted_rows('final', 'payment_id', 'held_in_affected') }}

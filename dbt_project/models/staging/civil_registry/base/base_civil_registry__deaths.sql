@@ -9,13 +9,7 @@ source as (
 
 ranked as (
 
-    select
-        source.*,
-        row_number() over (
-            partition by source.death_record_id
-            order by cast(source.record_version as integer) desc, source._extracted_at desc, source._batch_id desc
-        ) as version_rank
-    from source
+    {{ rank_versions('source.death_record_id', 'record_version') }}
 
 ),
 
@@ -25,6 +19,7 @@ renamed as (
         ----------  ids
         death_record_id,
         {{ pseudonymise_id('deceased_id_number') }} as deceased_person_key,
+        {{ id_number_region_code('deceased_id_number') }} as deceased_id_region_code,
         registration_county_code,
 
         ----------  strings
@@ -45,9 +40,7 @@ renamed as (
         {{ dbt.safe_cast('registration_date', 'date') }} as registration_date,
 
         ----------  timestamps
-        _extracted_at as extracted_at,
-        _batch_id as batch_id,
-        _source_file as source_file,
+        {{ raw_lineage_columns() }},
 
         ----------  row-level contract
         {{ quarantine_columns([

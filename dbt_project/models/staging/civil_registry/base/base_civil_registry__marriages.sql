@@ -10,13 +10,7 @@ source as (
 
 ranked as (
 
-    select
-        source.*,
-        row_number() over (
-            partition by source.registration_id
-            order by cast(source.record_version as integer) desc, source._extracted_at desc, source._batch_id desc
-        ) as version_rank
-    from source
+    {{ rank_versions('source.registration_id', 'record_version') }}
 
 ),
 
@@ -27,6 +21,8 @@ renamed as (
         registration_id,
         {{ pseudonymise_id('male_id_number') }} as male_person_key,
         {{ pseudonymise_id('female_id_number') }} as female_person_key,
+        {{ id_number_region_code('male_id_number') }} as male_id_region_code,
+        {{ id_number_region_code('female_id_number') }} as female_id_region_code,
         registration_county_code,
         other_province_code,
 
@@ -48,9 +44,7 @@ renamed as (
         {{ dbt.safe_cast('registration_date', 'date') }} as registration_date,
 
         ----------  timestamps
-        _extracted_at as extracted_at,
-        _batch_id as batch_id,
-        _source_file as source_file,
+        {{ raw_lineage_columns() }},
 
         ----------  row-level contract
         {{ quarantine_columns([

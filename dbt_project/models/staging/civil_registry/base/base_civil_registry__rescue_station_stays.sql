@@ -10,13 +10,7 @@ source as (
 
 ranked as (
 
-    select
-        source.*,
-        row_number() over (
-            partition by source.stay_id
-            order by cast(source.record_version as integer) desc, source._extracted_at desc, source._batch_id desc
-        ) as version_rank
-    from source
+    {{ rank_versions('source.stay_id', 'record_version') }}
 
 ),
 
@@ -26,6 +20,7 @@ renamed as (
         ----------  ids
         stay_id,
         {{ pseudonymise_id('person_id_number') }} as person_key,
+        {{ id_number_region_code('person_id_number') }} as id_region_code,
         station_county_code,
 
         ----------  strings
@@ -36,15 +31,17 @@ renamed as (
         ----------  numerics
         cast(record_version as integer) as record_version,
 
+        ----------  booleans
+        {{ is_valid_id_number('person_id_number') }} as is_person_id_number_valid,
+
         ----------  dates
+        {{ id_number_birth_month('person_id_number') }} as birth_month,
         {{ dbt.safe_cast('admitted_date', 'date') }} as admitted_date,
         {{ dbt.safe_cast('identity_established_date', 'date') }} as identity_established_date,
         {{ dbt.safe_cast('left_date', 'date') }} as left_date,
 
         ----------  timestamps
-        _extracted_at as extracted_at,
-        _batch_id as batch_id,
-        _source_file as source_file,
+        {{ raw_lineage_columns() }},
 
         ----------  row-level contract
         {{ quarantine_columns([

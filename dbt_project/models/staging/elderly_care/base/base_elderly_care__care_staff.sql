@@ -9,13 +9,7 @@ source as (
 
 ranked as (
 
-    select
-        source.*,
-        row_number() over (
-            partition by source.staff_id
-            order by cast(source.updated_at as timestamp) desc, source._extracted_at desc, source._batch_id desc
-        ) as version_rank
-    from source
+    {{ rank_versions('source.staff_id') }}
 
 ),
 
@@ -25,9 +19,11 @@ renamed as (
         ----------  ids
         staff_id,
         {{ pseudonymise_id('id_number') }} as person_key,
+        {{ id_number_region_code('id_number') }} as id_region_code,
         institution_id,
 
         ----------  strings
+        {{ id_number_sex('id_number') }} as person_sex,
         role,
         skill_level,
 
@@ -35,6 +31,7 @@ renamed as (
         {{ is_valid_id_number('id_number') }} as is_id_number_valid,
 
         ----------  dates
+        {{ id_number_birth_month('id_number') }} as birth_month,
         {{ dbt.safe_cast('hired_date', 'date') }} as hired_date,
         {{ dbt.safe_cast('left_date', 'date') }} as left_date,
         {{ dbt.safe_cast('certified_date', 'date') }} as certified_date,
@@ -42,9 +39,7 @@ renamed as (
 
         ----------  timestamps (local time)
         cast(updated_at as timestamp) as updated_at,
-        _extracted_at as extracted_at,
-        _batch_id as batch_id,
-        _source_file as source_file,
+        {{ raw_lineage_columns() }},
 
         ----------  row-level contract
         {{ quarantine_columns([

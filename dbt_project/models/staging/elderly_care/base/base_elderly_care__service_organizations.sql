@@ -9,13 +9,7 @@ source as (
 
 ranked as (
 
-    select
-        source.*,
-        row_number() over (
-            partition by source.org_id
-            order by cast(source.updated_at as timestamp) desc, source._extracted_at desc, source._batch_id desc
-        ) as version_rank
-    from source
+    {{ rank_versions('source.org_id') }}
 
 ),
 
@@ -36,9 +30,7 @@ renamed as (
 
         ----------  timestamps (local time)
         cast(updated_at as timestamp) as updated_at,
-        _extracted_at as extracted_at,
-        _batch_id as batch_id,
-        _source_file as source_file,
+        {{ raw_lineage_columns() }},
 
         ----------  row-level contract
         {{ quarantine_columns([

@@ -9,13 +9,7 @@ source as (
 
 ranked as (
 
-    select
-        source.*,
-        row_number() over (
-            partition by source.case_id
-            order by cast(source.updated_at as timestamp) desc, source._extracted_at desc, source._batch_id desc
-        ) as version_rank
-    from source
+    {{ rank_versions('source.case_id') }}
 
 ),
 
@@ -26,6 +20,7 @@ renamed as (
         case_id,
         household_id,
         {{ pseudonymise_id('applicant_id_number') }} as applicant_person_key,
+        {{ id_number_region_code('applicant_id_number') }} as applicant_id_region_code,
         registered_county_code,
         residence_village_code,
         handling_county_code,
@@ -56,9 +51,7 @@ renamed as (
         ----------  timestamps (local time, UTC+8)
         cast(created_at as timestamp) as created_at,
         cast(updated_at as timestamp) as updated_at,
-        _extracted_at as extracted_at,
-        _batch_id as batch_id,
-        _source_file as source_file,
+        {{ raw_lineage_columns() }},
 
         ----------  row-level contract
         {{ quarantine_columns([

@@ -9,13 +9,7 @@ source as (
 
 ranked as (
 
-    select
-        source.*,
-        row_number() over (
-            partition by source.child_id
-            order by cast(source.updated_at as timestamp) desc, source._extracted_at desc, source._batch_id desc
-        ) as version_rank
-    from source
+    {{ rank_versions('source.child_id') }}
 
 ),
 
@@ -25,6 +19,7 @@ renamed as (
         ----------  ids
         child_id,
         {{ pseudonymise_id('id_number') }} as child_person_key,
+        {{ id_number_region_code('id_number') }} as id_region_code,
         county_code,
         village_code,
 
@@ -47,9 +42,7 @@ renamed as (
         ----------  timestamps (local time, UTC+8)
         cast(created_at as timestamp) as created_at,
         cast(updated_at as timestamp) as updated_at,
-        _extracted_at as extracted_at,
-        _batch_id as batch_id,
-        _source_file as source_file,
+        {{ raw_lineage_columns() }},
 
         ----------  row-level contract
         {{ quarantine_columns([

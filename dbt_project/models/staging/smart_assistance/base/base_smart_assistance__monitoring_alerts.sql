@@ -9,13 +9,7 @@ source as (
 
 ranked as (
 
-    select
-        source.*,
-        row_number() over (
-            partition by source.alert_id
-            order by cast(source.updated_at as timestamp) desc, source._extracted_at desc, source._batch_id desc
-        ) as version_rank
-    from source
+    {{ rank_versions('source.alert_id') }}
 
 ),
 
@@ -25,10 +19,12 @@ renamed as (
         ----------  ids
         alert_id,
         {{ pseudonymise_id('person_id_number') }} as person_key,
+        {{ id_number_region_code('person_id_number') }} as id_region_code,
         county_code,
         village_code,
 
         ----------  strings
+        {{ id_number_sex('person_id_number') }} as person_sex,
         alert_type,
         alert_level,
         decision,
@@ -38,6 +34,7 @@ renamed as (
         {{ is_valid_id_number('person_id_number') }} as is_person_id_number_valid,
 
         ----------  dates (the local calendar day of the timestamp)
+        {{ id_number_birth_month('person_id_number') }} as birth_month,
         {{ dbt.safe_cast('substr(raised_at, 1, 10)', 'date') }} as raised_date,
         {{ dbt.safe_cast('substr(closed_at, 1, 10)', 'date') }} as closed_date,
 
@@ -48,9 +45,7 @@ renamed as (
         ----------  timestamps (local time, UTC+8)
         cast(created_at as timestamp) as created_at,
         cast(updated_at as timestamp) as updated_at,
-        _extracted_at as extracted_at,
-        _batch_id as batch_id,
-        _source_file as source_file,
+        {{ raw_lineage_columns() }},
 
         ----------  row-level contract
         {{ quarantine_columns([

@@ -9,13 +9,7 @@ source as (
 
 ranked as (
 
-    select
-        source.*,
-        row_number() over (
-            partition by source.payment_id
-            order by cast(source.updated_at as timestamp) desc, source._extracted_at desc, source._batch_id desc
-        ) as version_rank
-    from source
+    {{ rank_versions('source.payment_id') }}
 
 ),
 
@@ -25,10 +19,12 @@ renamed as (
         ----------  ids
         payment_id,
         {{ pseudonymise_id('recipient_id_number') }} as recipient_person_key,
+        {{ id_number_region_code('recipient_id_number') }} as recipient_id_region_code,
         case_id,
         paying_county_code,
 
         ----------  strings
+        {{ id_number_sex('recipient_id_number') }} as recipient_sex,
         subsidy_type,
         temp_assistance_kind,
 
@@ -39,15 +35,14 @@ renamed as (
         {{ is_valid_id_number('recipient_id_number') }} as is_recipient_id_number_valid,
 
         ----------  dates
+        {{ id_number_birth_month('recipient_id_number') }} as recipient_birth_month,
         {{ dbt.safe_cast("payment_month || '-01'", 'date') }} as payment_month,
         {{ dbt.safe_cast('paid_date', 'date') }} as paid_date,
 
         ----------  timestamps (local time, UTC+8)
         cast(created_at as timestamp) as created_at,
         cast(updated_at as timestamp) as updated_at,
-        _extracted_at as extracted_at,
-        _batch_id as batch_id,
-        _source_file as source_file,
+        {{ raw_lineage_columns() }},
 
         ----------  row-level contract
         {{ quarantine_columns([

@@ -13,13 +13,7 @@ source as (
 
 ranked as (
 
-    select
-        source.*,
-        row_number() over (
-            partition by upper(trim(source."统一社会信用代码")), source."年检年度"
-            order by source.export_date desc, source._extracted_at desc, source._batch_id desc
-        ) as version_rank
-    from source
+    {{ rank_versions('upper(trim(source."统一社会信用代码")), source."年检年度"', 'export_date') }}
 
 ),
 
@@ -47,9 +41,7 @@ renamed as (
         {{ dbt.safe_cast('"结论日期"', 'date') }} as concluded_date,
 
         ----------  timestamps
-        _extracted_at as extracted_at,
-        _batch_id as batch_id,
-        _source_file as source_file,
+        {{ raw_lineage_columns() }},
 
         ----------  row-level contract
         {{ quarantine_columns([

@@ -12,13 +12,7 @@ source as (
 
 ranked as (
 
-    select
-        source.*,
-        row_number() over (
-            partition by source."分会编号"
-            order by source.export_date desc, source._extracted_at desc, source._batch_id desc
-        ) as version_rank
-    from source
+    {{ rank_versions('source."分会编号"', 'export_date') }}
 
 ),
 
@@ -41,9 +35,7 @@ renamed as (
         {{ dbt.safe_cast('"撤销日期"', 'date') }} as dissolved_date,
 
         ----------  timestamps
-        _extracted_at as extracted_at,
-        _batch_id as batch_id,
-        _source_file as source_file,
+        {{ raw_lineage_columns() }},
 
         ----------  row-level contract
         {{ quarantine_columns([

@@ -13,13 +13,7 @@ source as (
 
 ranked as (
 
-    select
-        source.*,
-        row_number() over (
-            partition by source."统一社会信用代码", source."评定日期", source.export_date
-            order by source._extracted_at desc, source._batch_id desc
-        ) as version_rank
-    from source
+    {{ rank_versions('source."统一社会信用代码", source."评定日期", source.export_date', none) }}
 
 ),
 
@@ -42,9 +36,7 @@ renamed as (
         {{ dbt.safe_cast('"有效期至"', 'date') }} as grade_valid_until_date,
 
         ----------  timestamps
-        _extracted_at as extracted_at,
-        _batch_id as batch_id,
-        _source_file as source_file,
+        {{ raw_lineage_columns() }},
 
         ----------  row-level contract
         {{ quarantine_columns([

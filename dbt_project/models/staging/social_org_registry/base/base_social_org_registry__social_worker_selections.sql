@@ -13,13 +13,7 @@ source as (
 
 ranked as (
 
-    select
-        source.*,
-        row_number() over (
-            partition by source."选拔编号"
-            order by source.export_date desc, source._extracted_at desc, source._batch_id desc
-        ) as version_rank
-    from source
+    {{ rank_versions('source."选拔编号"', 'export_date') }}
 
 ),
 
@@ -29,6 +23,7 @@ renamed as (
         ----------  ids
         "选拔编号" as selection_id,
         {{ pseudonymise_id('"身份证号"') }} as social_worker_person_key,
+        {{ id_number_region_code('"身份证号"') }} as social_worker_id_region_code,
         "县级区划代码" as county_code,
 
         ----------  strings
@@ -46,9 +41,7 @@ renamed as (
         {{ dbt.safe_cast('"选拔日期"', 'date') }} as selected_date,
 
         ----------  timestamps
-        _extracted_at as extracted_at,
-        _batch_id as batch_id,
-        _source_file as source_file,
+        {{ raw_lineage_columns() }},
 
         ----------  row-level contract
         {{ quarantine_columns([

@@ -1,0 +1,143 @@
+{#- Incremental facts, written once.
+
+    An incremental fact keeps extracted_at: when the source version it was built from was
+    extracted. On an incremental run the model rebuilds only the groups (a recipient, a resident,
+    a submission) touched by versions extracted after the latest extracted_at it holds, or whose
+    lookups changed, and merges them on its unique key. A row the rebuild no longer yields (its
+    latest version is quarantined, or a correction moved it to another group that dropped it) is
+    retracted: merged as a placeholder with a null extracted_at, then deleted by the post-hook
+    delete_retracted_rows(). The merge and the delete are plain SQL on DuckDB and on Spark (Delta).
+
+    Config of such a model: materialized='incremental', unique_key=<key>,
+    post_hook=["{{ delete_retracted_rows() }}"]; dbt_project.yml sets incremental_strategy merge and
+    on_schema_change fail for every model. After a column change, rebuild it once with --full-refresh. -#}
+
+{#- The latest extracted_at the model holds (null when it holds nothing). -#}
+{% macro incremental_watermark(column='extracted_at') -%}
+    (select max({{ column }}) from {{ this }})
+{%- endmacro %}
+
+{#- True for a version extracted after the model's watermark (always true on an empty model). -#}
+{% macro is_extracted_since_watermark(column) -%}
+    coalesce({{ column }} > {{ incremental_watermark() }}, true)
+{%- endmacro %}
+
+{#- The CTEs that say what an incremental run rebuilds (render them only when is_incremental()):
+    held_rows        the rows the model holds: unique_key, group_key and the columns compared below;
+    affected_groups  groups with a row version extracted after the watermark; groups of a held row
+                     whose version changed or that left staging (quarantined); and, with a lookup,
+                     groups whose looked-up values differ from what the model holds (compared: pairs
+                     [held column, lookup column]; a lookup row that is gone differs too) or whose
+                     lookup row was extracted after the watermark (lookup_extracted_at: a late
+                     lookup row that an inner join now lets in);
+    held_in_affected the keys the model holds in those groups (retracted unless rebuilt).
+    rows: the CTE of current staged rows (unique_key, group_key, lookup_key, extracted_at); lookup:
+    a CTE with one row per lookup_key (default group_key). A group holds every row whose value
+    depends on another (twin orders of a resident, repeat payments of a recipient). -#}
+{% macro incremental_scope(rows, unique_key, group_key, lookup=none, lookup_key=none, compared=[], lookup_extracted_at=false) -%}
+    {%- set held = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+    {%- if execute and 'extracted_at' not in held -%}
+        {{ exceptions.raise_compiler_error(
+            this ~ " holds no extracted_at: it was built before it became incremental."
+            ~ " Rebuild it once with: dbt build --full-refresh -s " ~ model.name
+        ) }}
+    {%- endif -%}
+    {%- set lookup_key = lookup_key or group_key -%}
+    {%- set held_columns = [unique_key] -%}
+    {%- for column in [group_key, lookup_key] + (compared | map('first') | list) -%}
+        {%- if column not in held_columns %}{% do held_columns.append(column) %}{% endif -%}
+    {%- endfor -%}
+held_rows as (
+
+    select
+        {%- for column in held_columns %}
+        {{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from {{ this }}
+
+),
+
+affected_groups as (
+
+    select {{ rows }}.{{ group_key }}
+    from {{ rows }}
+    where {{ is_extracted_since_watermark(rows ~ '.extracted_at') }}
+
+    union
+
+    select held_rows.{{ group_key }}
+    from held_rows
+    left join {{ rows }}
+        on held_rows.{{ unique_key }} = {{ rows }}.{{ unique_key }}
+    where {{ rows }}.{{ unique_key }} is null or {{ is_extracted_since_watermark(rows ~ '.extracted_at') }}
+    {%- if lookup and lookup_extracted_at %}
+
+    union
+
+    select {{ rows }}.{{ group_key }}
+    from {{ rows }}
+    inner join {{ lookup }}
+        on {{ rows }}.{{ lookup_key }} = {{ lookup }}.{{ lookup_key }}
+    where {{ is_extracted_since_watermark(lookup ~ '.extracted_at') }}
+    {%- endif %}
+    {%- if lookup and compared %}
+
+    union
+
+    select held_rows.{{ group_key }}
+    from held_rows
+    left join {{ lookup }}
+        on held_rows.{{ lookup_key }} = {{ lookup }}.{{ lookup_key }}
+    where
+        {%- for held_column, lookup_column in compared %}
+        {{ "or " if not loop.first }}held_rows.{{ held_column }} is distinct from {{ lookup }}.{{ lookup_column }}
+        {%- endfor %}
+    {%- endif %}
+
+),
+
+held_in_affected as (
+
+    select held_rows.{{ unique_key }}
+    from held_rows
+    inner join affected_groups
+        on held_rows.{{ group_key }} is not distinct from affected_groups.{{ group_key }}
+
+)
+{%- endmacro %}
+
+{#- The join that keeps a model's input rows to the affected groups on an incremental run. -#}
+{% macro in_affected_groups(rows, group_key) -%}
+    {%- if is_incremental() -%}
+        inner join affected_groups
+            on {{ rows }}.{{ group_key }} is not distinct from affected_groups.{{ group_key }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Placeholder rows (null everywhere but the key) for the keys in held_keys that rows_cte no
+    longer yields; appended to the model's rows on an incremental run only. The columns are the
+    model's own, in its order, read from the relation it holds. -#}
+{% macro retracted_rows(rows_cte, unique_key, held_keys) -%}
+    {%- if is_incremental() %}
+    union all
+    select
+        {%- for column in adapter.get_columns_in_relation(this) %}
+        {% if column.name | lower == unique_key -%}
+            held.{{ unique_key }}
+        {%- else -%}
+            cast(null as {{ column.dtype }})
+        {%- endif %} as {{ column.name }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from {{ held_keys }} as held
+    where not exists (
+        select 1
+        from {{ rows_cte }} as kept
+        where kept.{{ unique_key }} = held.{{ unique_key }}
+    )
+    {%- endif %}
+{%- endmacro %}
+
+{#- Post-hook: drop the placeholders merged for retracted rows. -#}
+{% macro delete_retracted_rows(marker_column='extracted_at') -%}
+    delete from {{ this }} where {{ marker_column }} is null
+{%- endmacro %}
