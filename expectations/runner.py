@@ -10,6 +10,13 @@ Two engines, one outcome:
   DuckDB's ``regexp_matches`` (same search semantics as GE's pandas implementation, ``mostly``
   kept as a threshold in the query).
 
+Both read the union of the batch files by column name, so a batch that lacks a column would be
+hidden by the batches that have it (its rows just read as null there). The table's column rules
+(``ExpectTableColumnsToMatchSet`` and the like) are therefore also run on each distinct column set
+among the files, and a file whose columns break them fails the rule (``_check_each_column_set``).
+
+Outcomes come back in the suite's order (GE returns them in its own).
+
 The outcome keeps the GE validation result, so it can be recorded in Data Docs
 (``expectations.data_docs``).
 """
@@ -122,9 +129,24 @@ def _quiet_context() -> Any:
     return context
 
 
-def _outcomes(result: ExpectationSuiteValidationResult, rows: int) -> list[ExpectationOutcome]:
+def _in_suite_order(
+    result: ExpectationSuiteValidationResult, suite: gx.ExpectationSuite
+) -> list[Any]:
+    """The result items in the order of the suite's expectations (matched on GE's ids)."""
+    position = {expectation.id: index for index, expectation in enumerate(suite.expectations)}
+    return sorted(
+        result.results,
+        key=lambda item: position.get(
+            item.expectation_config.id if item.expectation_config else None, len(position)
+        ),
+    )
+
+
+def _outcomes(
+    result: ExpectationSuiteValidationResult, rows: int, suite: gx.ExpectationSuite
+) -> list[ExpectationOutcome]:
     outcomes = []
-    for item in result.results:
+    for item in _in_suite_order(result, suite):
         config = item.expectation_config
         assert config is not None
         details = item.result or {}
@@ -174,7 +196,7 @@ def validate_frame(suite: gx.ExpectationSuite, frame: pd.DataFrame) -> SuiteOutc
     return SuiteOutcome(
         suite.name,
         len(frame),
-        _outcomes(result, len(frame)),
+        _outcomes(result, len(frame), suite),
         result=result,
         engine="pandas",
         seconds=time.perf_counter() - started,
@@ -293,6 +315,7 @@ def validate_parquet(
 
     ``engine="sql"`` runs GE on DuckDB over a view of the files; ``"pandas"`` loads them into a
     frame first (the old path, kept for comparison and for suites with pandas row conditions).
+    Either way the table's column rules are also judged on each distinct column set of the files.
     """
     paths = [str(Path(f).resolve()) for f in files]
     if engine == "pandas" or needs_pandas(suite):
@@ -302,13 +325,10 @@ def validate_parquet(
                 "select * from read_parquet(?, union_by_name = true)", [paths]
             ).df()
         outcome = validate_frame(suite, frame)
-        return SuiteOutcome(
-            outcome.suite,
-            outcome.rows,
-            outcome.outcomes,
-            result=outcome.result,
-            engine="pandas",
-            seconds=time.perf_counter() - started,
+        return _check_each_column_set(
+            suite,
+            paths,
+            replace(outcome, engine="pandas", seconds=time.perf_counter() - started),
         )
     if engine != "sql":
         raise ValueError(f"unknown engine {engine!r}: 'sql' or 'pandas'")
@@ -340,7 +360,7 @@ def validate_parquet(
             result = definition.run(result_format="SUMMARY")
         finally:
             datasource.get_execution_engine().close()
-    outcomes = _outcomes(result, rows)
+    outcomes = _outcomes(result, rows, runnable)
     if any(not o.success for o in outcomes):
         with duckdb.connect() as connection:
             connection.execute(
@@ -348,11 +368,124 @@ def validate_parquet(
                 f"select * from read_parquet({file_list}, union_by_name = true)"
             )
             outcomes = [_with_regex_sample(connection, o, result) for o in outcomes]
-    return SuiteOutcome(
-        suite.name,
-        rows,
-        outcomes,
-        result=result,
-        engine="sql",
-        seconds=time.perf_counter() - started,
+    outcome = SuiteOutcome(suite.name, rows, outcomes, result=result, engine="sql")
+    outcome = _check_each_column_set(suite, paths, outcome)
+    return replace(outcome, seconds=time.perf_counter() - started)
+
+
+# --- Column rules per column set -------------------------------------------------------------
+
+# Rules about which columns the table has: a union by name cannot see a file that lacks a column.
+_COLUMN_RULES = (
+    gxe.ExpectTableColumnsToMatchSet,
+    gxe.ExpectTableColumnCountToEqual,
+    gxe.ExpectTableColumnCountToBeBetween,
+    gxe.ExpectColumnToExist,
+)
+
+
+def _files_by_column_set(paths: Sequence[str]) -> dict[frozenset[str], list[str]]:
+    """The files grouped by the set of columns they hold (read from the footers only)."""
+    if not paths:
+        return {}
+    with duckdb.connect() as connection:
+        rows = connection.execute(
+            "select file_name, list(name) from parquet_schema(?) "
+            "where num_children is null group by file_name",
+            [list(paths)],
+        ).fetchall()
+    groups: dict[frozenset[str], list[str]] = {}
+    for file_name, names in rows:
+        groups.setdefault(frozenset(names), []).append(file_name)
+    return {columns: sorted(files) for columns, files in groups.items()}
+
+
+def _check_each_column_set(
+    suite: gx.ExpectationSuite, paths: Sequence[str], outcome: SuiteOutcome
+) -> SuiteOutcome:
+    """Judge the suite's column rules on every distinct column set among the files.
+
+    Nothing to do when the files agree (the usual case). Otherwise a column rule that a group of
+    files breaks fails, naming the files and what their columns lack or add; in the GE result the
+    item is replaced by the failing group's, so Data Docs show the same verdict.
+    """
+    positions = [i for i, e in enumerate(suite.expectations) if isinstance(e, _COLUMN_RULES)]
+    groups = _files_by_column_set(paths)
+    if not positions or len(groups) < 2:
+        return outcome
+    rules = gx.ExpectationSuite(
+        name=f"{suite.name}.columns",
+        expectations=[
+            suite.expectations[i].copy(update={"id": None, "rendered_content": None}, deep=True)
+            for i in positions
+        ],
     )
+    outcomes = list(outcome.outcomes)
+    failed_items: dict[int, Any] = {}
+    for columns, files in groups.items():
+        judged = validate_frame(rules, pd.DataFrame(columns=sorted(columns)))
+        assert judged.result is not None
+        items = _in_suite_order(judged.result, rules)
+        for position, verdict, item in zip(positions, judged.outcomes, items, strict=True):
+            if verdict.success:
+                continue
+            failed_items.setdefault(position, item)
+            previous = outcomes[position]
+            outcomes[position] = replace(
+                previous,
+                success=False,
+                unexpected_sample=[
+                    *previous.unexpected_sample,
+                    _describe_column_set(files, item.result or {}),
+                ],
+            )
+    if failed_items and outcome.result is not None:
+        _replace_result_items(outcome.result, list(failed_items.values()))
+    return replace(outcome, outcomes=outcomes)
+
+
+def _describe_column_set(files: Sequence[str], details: dict[str, Any]) -> str:
+    mismatched = (details.get("details") or {}).get("mismatched") or {}
+    differences = "; ".join(
+        f"{kind} {', '.join(map(str, mismatched[kind]))}"
+        for kind in ("missing", "unexpected")
+        if mismatched.get(kind)
+    )
+    more = f" and {len(files) - 1} more" if len(files) > 1 else ""
+    return f"{Path(files[0]).name}{more}: {differences or 'columns differ'}"
+
+
+def _replace_result_items(result: ExpectationSuiteValidationResult, failed: list[Any]) -> None:
+    """Put each failing column-set verdict in place of the union's item for the same rule."""
+
+    def rule(config: Any) -> tuple[str, dict[str, Any]]:
+        # The batch a configuration names differs (the union, or one group): not the rule.
+        return config.type, {k: v for k, v in config.kwargs.items() if k != "batch_id"}
+
+    for item in failed:
+        index = next(
+            (
+                i
+                for i, union_item in enumerate(result.results)
+                if union_item.expectation_config is not None
+                and rule(union_item.expectation_config) == rule(item.expectation_config)
+            ),
+            None,
+        )
+        if index is None:
+            continue
+        union_item = result.results[index]
+        if union_item.success:
+            result.statistics["successful_expectations"] -= 1
+            result.statistics["unsuccessful_expectations"] += 1
+        assert union_item.expectation_config is not None  # matched on it above
+        item.expectation_config.kwargs["batch_id"] = union_item.expectation_config.kwargs.get(
+            "batch_id"
+        )
+        result.results[index] = item
+    evaluated = result.statistics.get("evaluated_expectations") or 0
+    if evaluated:
+        result.statistics["success_percent"] = (
+            100.0 * result.statistics["successful_expectations"] / evaluated
+        )
+    result.success = False

@@ -1,4 +1,4 @@
-"""What a run did: rows per layer, KPI statuses per action line, where the outputs are."""
+"""What a run did: rows per layer, where each landed row went, KPI statuses, where outputs are."""
 
 from __future__ import annotations
 
@@ -15,6 +15,11 @@ from minzheng.warehouse_plugin import register_udfs
 
 _KPI_SQL = Path(__file__).with_name("sql") / "run_summary_kpi.sql"
 _LAYER_SCHEMAS = ("staging", "quarantine", "conformed", "marts", "kpi")
+# Built by dbt_project/models/audit: one row per raw batch, and the same summed per entity.
+_BATCH_RECONCILIATION = "audit.audit_batch_reconciliation"
+_ENTITY_RECONCILIATION = "audit.audit_entity_reconciliation"
+# Unreconciled batches named in the summary and in check metadata (the count is always given).
+_BATCHES_NAMED = 10
 
 
 @dataclass
@@ -78,6 +83,150 @@ def quarantine_rows(warehouse: Path) -> dict[str, int]:
     return counts
 
 
+@dataclass(frozen=True)
+class EntityReconciliation:
+    """Where the rows of one source entity went (summed over its raw batches)."""
+
+    source: str
+    entity: str
+    batches: int
+    unreconciled_batches: int
+    landed_rows: int
+    raw_rows: int
+    staged_rows: int
+    quarantined_rows: int
+    superseded_rows: int
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """Per raw batch: rows landed (manifests) = rows the warehouse read (raw) = staged +
+    quarantined + superseded. The second equality is the dbt test on the audit models; the first
+    compares the manifests with what dbt read, batch by batch."""
+
+    entities: list[EntityReconciliation]
+    # "source.entity batch: ..." for batches whose rows do not add up (dbt audit).
+    unreconciled: list[str]
+    # "source.entity batch: ..." for batches whose manifest and raw rows differ.
+    landed_not_read: list[str]
+
+    @property
+    def is_reconciled(self) -> bool:
+        return not self.unreconciled and not self.landed_not_read
+
+    def total(self, figure: str) -> int:
+        return sum(int(getattr(entity, figure)) for entity in self.entities)
+
+    def metadata(self) -> dict[str, object]:
+        figures: dict[str, object] = {
+            figure: self.total(figure)
+            for figure in (
+                "batches",
+                "landed_rows",
+                "raw_rows",
+                "staged_rows",
+                "quarantined_rows",
+                "superseded_rows",
+            )
+        }
+        figures["unreconciled_batches"] = self.total("unreconciled_batches")
+        figures["batches_landed_not_read"] = len(self.landed_not_read)
+        figures["not_reconciled"] = "\n".join(
+            (self.unreconciled + self.landed_not_read)[:_BATCHES_NAMED]
+        )
+        return figures
+
+    def by_entity(self) -> dict[str, dict[str, int]]:
+        return {
+            f"{e.source}.{e.entity}": {
+                "batches": e.batches,
+                "landed": e.landed_rows,
+                "raw": e.raw_rows,
+                "staged": e.staged_rows,
+                "quarantined": e.quarantined_rows,
+                "superseded": e.superseded_rows,
+                "unreconciled_batches": e.unreconciled_batches,
+            }
+            for e in self.entities
+        }
+
+
+def landed_batch_rows(paths: Paths) -> dict[tuple[str, str, str], int]:
+    """Rows per landed batch, from the manifests: (source, entity, batch id) -> rows."""
+    zone = RawZone(paths.raw)
+    return {
+        (manifest.source, manifest.entity, manifest.batch_id): manifest.row_count
+        for entity_dir in sorted(paths.raw.glob("*/*"))
+        if entity_dir.is_dir() and not entity_dir.parent.name.startswith("_")
+        for manifest in zone.manifests(entity_dir.parent.name, entity_dir.name)
+    }
+
+
+def batch_reconciliation(paths: Paths) -> Reconciliation | None:
+    """The reconciliation of every raw batch, or None when the warehouse holds no audit yet."""
+    if not paths.warehouse.exists():
+        return None
+    with duckdb.connect(str(paths.warehouse), read_only=True) as connection:
+        present = connection.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'audit' and table_name in ?",
+            [[name.split(".")[1] for name in (_BATCH_RECONCILIATION, _ENTITY_RECONCILIATION)]],
+        ).fetchone()
+        if not present or present[0] < 2:
+            return None
+        batches = connection.execute(
+            "select source_name, entity, batch_id, raw_rows, staged_rows, quarantined_rows, "
+            f"superseded_rows, is_reconciled from {_BATCH_RECONCILIATION} "
+            "order by source_name, entity, batch_id"
+        ).fetchall()
+        entities = connection.execute(
+            "select source_name, entity, batches, unreconciled_batches, raw_rows, staged_rows, "
+            f"quarantined_rows, superseded_rows from {_ENTITY_RECONCILIATION} "
+            "order by source_name, entity"
+        ).fetchall()
+    landed = landed_batch_rows(paths)
+    read = {(source, entity, batch): int(raw) for source, entity, batch, raw, *_ in batches}
+    # A batch with no rows has no row in the audit: missing counts as 0 on either side.
+    landed_not_read = []
+    for key in sorted(landed.keys() | read.keys()):
+        if landed.get(key, 0) != read.get(key, 0):
+            source, entity, batch = key
+            landed_not_read.append(
+                f"{source}.{entity} {batch}: {landed.get(key, 0):,} rows landed, "
+                f"{read.get(key, 0):,} read"
+            )
+    unreconciled = [
+        f"{source}.{entity} {batch}: raw {raw:,} != staged {staged:,} + quarantined "
+        f"{quarantined:,} + superseded {superseded:,}"
+        for source, entity, batch, raw, staged, quarantined, superseded, ok in batches
+        if not ok
+    ]
+    landed_by_entity: dict[tuple[str, str], int] = {}
+    for (source, entity, _), rows in landed.items():
+        landed_by_entity[(source, entity)] = landed_by_entity.get((source, entity), 0) + rows
+    audited = {(row[0], row[1]): [int(figure) for figure in row[2:]] for row in entities}
+    per_entity = []
+    # An entity that landed rows but has none in the audit still shows (with nothing read).
+    for source, entity in sorted(audited.keys() | landed_by_entity.keys()):
+        count, unreconciled_count, raw, staged, quarantined, superseded = audited.get(
+            (source, entity), [0] * 6
+        )
+        per_entity.append(
+            EntityReconciliation(
+                source=source,
+                entity=entity,
+                batches=count,
+                unreconciled_batches=unreconciled_count,
+                landed_rows=landed_by_entity.get((source, entity), 0),
+                raw_rows=raw,
+                staged_rows=staged,
+                quarantined_rows=quarantined,
+                superseded_rows=superseded,
+            )
+        )
+    return Reconciliation(per_entity, unreconciled, landed_not_read)
+
+
 def print_summary(paths: Paths, outcome: RunOutcome) -> None:
     echo = click.echo
     echo("")
@@ -105,6 +254,7 @@ def print_summary(paths: Paths, outcome: RunOutcome) -> None:
         echo("quarantined rows (row-level contract broken; see the quarantine schema):")
         for entity, rows in sorted(quarantined.items()):
             echo(f"  {entity:<45} {rows:>8,}")
+    _print_reconciliation(batch_reconciliation(paths))
     if paths.serving.exists():
         with duckdb.connect(str(paths.serving), read_only=True) as connection:
             statuses = connection.execute(_KPI_SQL.read_text(encoding="utf-8")).fetchall()
@@ -119,3 +269,27 @@ def print_summary(paths: Paths, outcome: RunOutcome) -> None:
     )
     if exports:
         echo(f"export:       {exports[-1]}")
+
+
+def _print_reconciliation(reconciliation: Reconciliation | None) -> None:
+    echo = click.echo
+    if reconciliation is None:
+        echo("reconciliation: not available (the warehouse has no audit tables)")
+        return
+    echo("reconciliation per raw batch (landed = read = staged + quarantined + superseded):")
+    echo(f"  {'batches':<15} {reconciliation.total('batches'):>12,}  (holding rows)")
+    for label, figure in (
+        ("landed", "landed_rows"),
+        ("read", "raw_rows"),
+        ("staged", "staged_rows"),
+        ("quarantined", "quarantined_rows"),
+        ("superseded", "superseded_rows"),
+    ):
+        echo(f"  {label:<15} {reconciliation.total(figure):>12,}")
+    if reconciliation.is_reconciled:
+        echo("  every batch reconciles")
+        return
+    problems = reconciliation.unreconciled + reconciliation.landed_not_read
+    echo(f"  {len(problems):,} batches do NOT reconcile (see the audit schema):")
+    for line in problems[:_BATCHES_NAMED]:
+        echo(f"    {line}")

@@ -8,7 +8,11 @@ from dagster_dbt import DbtCliResource
 from minzheng import settings
 from orchestration.defs import schedules, sensors
 from orchestration.defs.freshness import freshness_checks, freshness_sensor
-from orchestration.defs.quality import published_contract_checks, raw_contract_checks
+from orchestration.defs.quality import (
+    published_contract_checks,
+    raw_contract_checks,
+    reconciliation_checks,
+)
 from orchestration.defs.serving import (
     kpi_month_end_snapshot,
     provincial_quarterly_report,
@@ -38,7 +42,12 @@ def build_definitions() -> dg.Definitions:
             kpi_month_end_snapshot,
             *superset_dashboards(),
         ],
-        asset_checks=[*raw_contract_checks, *published_contract_checks, *freshness_checks],
+        asset_checks=[
+            *raw_contract_checks,
+            *published_contract_checks,
+            *reconciliation_checks,
+            *freshness_checks,
+        ],
         jobs=[*schedules.jobs, *sensors.jobs],
         schedules=schedules.schedules,
         sensors=[*sensors.sensors, freshness_sensor],

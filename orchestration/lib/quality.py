@@ -1,7 +1,11 @@
-"""Great Expectations suites as blocking Dagster asset checks.
+"""Quality gates as blocking Dagster asset checks.
 
-Every validation is also recorded in the Data Docs site under ``$MINZHENG_DATA_DIR/quality/``
-(``expectations.data_docs``); the check's metadata carries the figures and the page's path.
+- ``source_contract`` on every raw asset and ``published_contract`` on ``kpi/kpi_progress``: Great
+  Expectations suites. Every validation is also recorded in the Data Docs site under
+  ``$MINZHENG_DATA_DIR/quality/`` (``expectations.data_docs``); the check's metadata carries the
+  figures and the page's path.
+- ``landed_batches_reconcile`` on the audit model: every landed batch was read whole by the
+  warehouse, with the reconciliation figures (staged, quarantined, superseded) as metadata.
 """
 
 from pathlib import Path
@@ -13,6 +17,7 @@ from expectations import data_docs
 from expectations.runner import SuiteOutcome, validate_frame, validate_parquet
 from expectations.suites import SuiteFactory, published
 from minzheng import settings
+from minzheng.run_summary import batch_reconciliation
 from orchestration.lib.extract_assets import raw_asset_key
 from orchestration.lib.resources import RawZoneResource
 
@@ -122,6 +127,43 @@ def published_kpi_check(kpi_progress_key: dg.AssetKey) -> dg.AssetChecksDefiniti
         metadata.update(_record(context, outcome))
         return dg.AssetCheckResult(
             passed=outcome.passed and expected_rows > 0,
+            metadata=metadata,  # type: ignore[arg-type]
+        )
+
+    return _check
+
+
+def batch_reconciliation_check(audit_key: dg.AssetKey) -> dg.AssetChecksDefinition:
+    """Rows landed (batch manifests) = rows the warehouse read, batch by batch.
+
+    The rest of the equation (read = staged + quarantined + superseded) is the dbt test on the
+    audit models, which fails the build before this check runs; the check adds the manifests,
+    which dbt does not see, and carries the figures of both into the run's metadata.
+    """
+
+    @dg.asset_check(
+        asset=audit_key,
+        name="landed_batches_reconcile",
+        blocking=True,
+        description="Every landed raw batch (its manifest's row count) was read whole by the "
+        "warehouse and its rows reconcile: landed = read = staged + quarantined + superseded. "
+        "Blocks publish.",
+    )
+    def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        reconciliation = batch_reconciliation(settings.paths())
+        if reconciliation is None:
+            return dg.AssetCheckResult(
+                passed=False, metadata={"error": "the warehouse holds no audit tables"}
+            )
+        for line in reconciliation.unreconciled + reconciliation.landed_not_read:
+            context.log.error(f"batch does not reconcile: {line}")
+        metadata = {
+            **reconciliation.metadata(),
+            "by_entity": dg.MetadataValue.json(reconciliation.by_entity()),
+        }
+        return dg.AssetCheckResult(
+            passed=reconciliation.is_reconciled,
+            severity=dg.AssetCheckSeverity.ERROR,
             metadata=metadata,  # type: ignore[arg-type]
         )
 

@@ -20,7 +20,7 @@ from expectations.runner import (
 from expectations.severity import BLOCKING, WARNING
 from expectations.suites import RAW_SUITES
 from expectations.suites.civil_registry import deaths
-from tests.expectations.conftest import write_batch
+from tests.expectations.conftest import death_rows, write_batch
 
 
 def _by_expectation(outcome: SuiteOutcome) -> dict[tuple[str, str | None], list]:
@@ -79,6 +79,36 @@ def test_clean_batches_pass_on_sql(clean_deaths: list[Path]) -> None:
     assert outcome.passed and not outcome.warnings, outcome.metadata()["failed"]
     assert outcome.engine == "sql" and outcome.rows == 100
     assert outcome.metadata()["rows_validated"] == 100
+
+
+@pytest.mark.parametrize("engine", ["sql", "pandas"])
+def test_a_batch_lacking_a_column_fails_the_column_set_among_batches_that_have_it(
+    tmp_path: Path, engine: str
+) -> None:
+    """Read by name, the older batches would lend the lacking batch their column (as nulls)."""
+    complete = write_batch(death_rows(5), tmp_path / "complete.parquet")
+    lacking = write_batch(
+        death_rows(5, start=5).drop(columns=["funeral_home"]), tmp_path / "lacking.parquet"
+    )
+    outcome = validate_parquet(deaths(), [complete, lacking], engine=engine)
+    [failure] = outcome.blocking_failures
+    assert failure.expectation == "expect_table_columns_to_match_set"
+    assert failure.unexpected_sample == ["lacking.parquet: missing funeral_home"]
+    assert outcome.rows == 10 and not outcome.warnings
+    # Data Docs read the GE result: it carries the same verdict.
+    assert outcome.result is not None and outcome.result.success is False
+    [item] = [i for i in outcome.result.results if not i.success]
+    assert item.expectation_config is not None
+    assert item.expectation_config.type == "expect_table_columns_to_match_set"
+    assert outcome.result.statistics["unsuccessful_expectations"] == 1
+
+
+def test_outcomes_follow_the_suite_order(clean_deaths: list[Path]) -> None:
+    suite = deaths()
+    outcome = validate_parquet(suite, clean_deaths)
+    assert [(o.expectation, o.column) for o in outcome.outcomes] == [
+        (e.expectation_type, getattr(e, "column", None)) for e in suite.expectations
+    ]
 
 
 def test_mostly_is_kept_as_a_threshold(tmp_path: Path) -> None:
