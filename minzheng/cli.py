@@ -25,7 +25,7 @@ def main() -> None:
     """
 
 
-@main.command()
+@main.group(invoke_without_command=True)
 @click.option(
     "--scale",
     type=float,
@@ -41,10 +41,34 @@ def main() -> None:
     is_flag=True,
     help="Also clear the raw zone and the build: a new simulated world starts from nothing.",
 )
+@click.pass_context
 def simulate(
-    scale: float | None, seed: int, start: object, end: object, progress: bool, reset: bool
+    ctx: click.Context,
+    scale: float | None,
+    seed: int,
+    start: object,
+    end: object,
+    progress: bool,
+    reset: bool,
 ) -> None:
-    """Generate the four source systems under $MINZHENG_DATA_DIR/sources."""
+    """Generate the four source systems under $MINZHENG_DATA_DIR/sources.
+
+    \b
+    minzheng simulate [OPTIONS]          regenerate them for START..END (the clock stops at END)
+    minzheng simulate advance --days N   move the simulated systems on by N days
+    """
+    if ctx.invoked_subcommand is not None:
+        given = [
+            f"--{name}"
+            for name in ("scale", "seed", "start", "end", "progress", "reset")
+            if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT
+        ]
+        if given:
+            raise click.UsageError(
+                f"options of a fresh simulation ({', '.join(given)}) do not go with "
+                f"`simulate {ctx.invoked_subcommand}`, which continues the existing one"
+            )
+        return
     from sources.simulate import simulate as run_simulation
 
     chosen_scale = settings.scale() if scale is None else scale
@@ -68,6 +92,48 @@ def simulate(
             click.echo(f"  {system}.{entity}: {rows:,} rows")
 
 
+@simulate.command()
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    required=True,
+    help="How many simulated days to move on (one nightly run sees one day).",
+)
+@click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
+def advance(days: int, progress: bool) -> None:
+    """Move the simulated source systems on by N days, as a nightly run would find them.
+
+    Each system changes in its own medium: new records dated in the new days, status changes
+    and corrections with the new days' updated_at, new daily inbox files, and a new registry
+    export at each month end passed. Deterministic for the seed and the days advanced.
+    """
+    from sources.advance import AdvanceError
+    from sources.advance import advance as run_advance
+
+    paths = settings.paths()
+    try:
+        # Not while a pipeline run reads the sources.
+        with exclusive(paths.root / ".run.lock", "the data directory"):
+            entry = run_advance(paths.sources, days=days, progress=progress)
+    except (LockHeld, AdvanceError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"advanced {paths.sources} from {entry['from']} to {entry['to']} in {entry['seconds']} s"
+    )
+    for system, entities in entry["systems"].items():
+        for entity, change in entities.items():
+            if change["added"] or change["changed"]:
+                click.echo(
+                    f"  {system}.{entity}: {change['added']:,} added, {change['changed']:,} changed"
+                )
+    if date.fromisoformat(entry["to"]) > date.today():
+        click.echo(
+            f"note: the clock ({entry['to']}) is past today; extracts read changes up to now, "
+            "so the later ones wait until their day comes",
+            err=True,
+        )
+
+
 @main.command()
 @click.option(
     "--log-level",
@@ -76,7 +142,13 @@ def simulate(
     show_default=True,
     help="Dagster's console log level (the full event log is kept in DAGSTER_HOME).",
 )
-def run(log_level: str) -> None:
+@click.option(
+    "--full-refresh",
+    is_flag=True,
+    help="Rebuild the incremental models from every raw batch (needed once after a change to "
+    "their columns; dbt names the model when it is).",
+)
+def run(log_level: str, full_refresh: bool) -> None:
     """Run the whole pipeline once: extract, build, check, publish, export the latest quarter.
 
     Exits non-zero when a blocking check fails (nothing is then published).
@@ -90,7 +162,7 @@ def run(log_level: str) -> None:
             f"no source systems at {paths.sources}: run `minzheng simulate` first"
         )
     with _single_run_lock(paths.root), _smart_assistance_api(paths.sources):
-        outcome = run_once(log_level.upper())
+        outcome = run_once(log_level.upper(), full_refresh=full_refresh)
     print_summary(paths, outcome)
     if not outcome.success:
         sys.exit(1)

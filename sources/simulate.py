@@ -91,6 +91,8 @@ def simulate(
         "seed": seed,
         "start": start.isoformat(),
         "end": end.isoformat(),
+        # The simulation clock: `minzheng simulate advance` moves it on from the end date.
+        "as_of": end.isoformat(),
         "counts": counts,
         "seconds": seconds,
     }

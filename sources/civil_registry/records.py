@@ -48,6 +48,12 @@ RENOVATION_MILESTONES = (
     ("设备安装", "2024-08-15"),
     ("竣工验收", "2024-09-26"),
 )
+LEAVE_REASONS = ("返乡", "亲属接回", "转介安置", "自行离站")
+LEAVE_REASON_SHARES = (0.5, 0.2, 0.1, 0.2)
+FACILITY_KINDS = ("城市公益性公墓", "农村公益性骨灰堂")
+FACILITY_KIND_SHARES = (0.3, 0.7)
+CONSTRUCTION_TYPES = ("新建", "扩建")  # a 修缮 (repair) project is the odd one out
+CONSTRUCTION_SHARES = (0.45, 0.55)
 NAT = np.datetime64("NaT", "D")
 
 
@@ -70,17 +76,34 @@ def _latest(served: pd.DataFrame, key: str) -> pd.DataFrame:
 # --- 婚姻登记 -------------------------------------------------------------------
 
 
-def marriages(
-    rng: np.random.Generator, scale: float, start: date, end: date, bad_id_rate: float
-) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    days = np.arange(d64(start), d64(end) + DAY, DAY)
+def registration_day_weights(days: np.ndarray) -> np.ndarray:
+    """Relative registrations per day: few at weekends, a rush on 20 May (520)."""
     weekday = (days.astype("datetime64[D]").astype(np.int64) + 3) % 7  # 0 = Monday
     weight = np.where(weekday < 5, 1.0, 0.12)
     text = np.datetime_as_string(days)
-    weight = np.where(np.char.endswith(text, "-05-20"), 8.0, weight)  # 520
+    return np.where(np.char.endswith(text, "-05-20"), 8.0, weight)
+
+
+def marriages(
+    rng: np.random.Generator,
+    scale: float,
+    start: date,
+    end: date,
+    bad_id_rate: float,
+    counts: tuple[int, int] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Registrations served (every version, a few duplicated), their latest state and the dirt.
+
+    ``counts`` (marriages, divorces) overrides the scaled volumes.
+    """
+    days = np.arange(d64(start), d64(end) + DAY, DAY)
+    weight = registration_day_weights(days)
     years = len(days) / 365
-    n_mar = scaled(MARRIAGES_PER_YEAR * years, scale, minimum=10)
-    n_div = scaled(DIVORCES_PER_YEAR * years, scale, minimum=4)
+    if counts is None:
+        n_mar = scaled(MARRIAGES_PER_YEAR * years, scale, minimum=10)
+        n_div = scaled(DIVORCES_PER_YEAR * years, scale, minimum=4)
+    else:
+        n_mar, n_div = counts
     n = n_mar + n_div
     kind = np.array(["结婚"] * n_mar + ["离婚"] * n_div, dtype=object)
     registered = days[rng.choice(len(days), size=n, p=weight / weight.sum())]
@@ -163,13 +186,13 @@ def ashes_facility_projects(
     completed = np.array(
         [random_dates(rng, f"{y}-02-01", f"{y}-12-20", 1)[0] for y in completed_year]
     )
-    construction = pick(rng, ("新建", "扩建"), n, (0.45, 0.55)).astype(object)
+    construction = pick(rng, CONSTRUCTION_TYPES, n, CONSTRUCTION_SHARES).astype(object)
     construction[rng.integers(0, n)] = "修缮"
     county = _population_counties(rng, n)
     town = towns()
     town_of = {c: g["code"].to_numpy(str) for c, g in town.groupby("county_code")}
     town_code = np.array([town_of[c][rng.integers(0, len(town_of[c]))] for c in county])
-    kind = pick(rng, ("城市公益性公墓", "农村公益性骨灰堂"), n, (0.3, 0.7)).astype(str)
+    kind = pick(rng, FACILITY_KINDS, n, FACILITY_KIND_SHARES).astype(str)
     base = pd.DataFrame(
         {
             "project_id": prefixed_ids("GH", 240_001, n),
@@ -296,9 +319,7 @@ def rescue_station_stays(
             "_admitted": admitted,
             "_established": established,
             "_left": np.where(left <= end64, left, NAT).astype("datetime64[D]"),
-            "_reason": pick(
-                rng, ("返乡", "亲属接回", "转介安置", "自行离站"), n, (0.5, 0.2, 0.1, 0.2)
-            ),
+            "_reason": pick(rng, LEAVE_REASONS, n, LEAVE_REASON_SHARES),
         }
     )
     first_day = np.maximum(admitted, start64)
@@ -346,13 +367,22 @@ def recipient_deaths(
     registered = died + rng.integers(1, 7, n) * DAY
     keep = np.flatnonzero((registered >= d64(start)) & (registered <= d64(end)))
     rows, registered = rows.iloc[keep].reset_index(drop=True), registered[keep]
+    return death_registrations(rng, rows, registered, prefixed_ids("SW", 3_900_000_000, len(rows)))
+
+
+def death_registrations(
+    rng: np.random.Generator, rows: pd.DataFrame, registered: np.ndarray, record_ids: np.ndarray
+) -> pd.DataFrame:
+    """Version-1 death records for known people (``rows``: deceased_id_number, deceased_name,
+    sex, birth_date, death_date, registration_county_code) registered on the given days."""
+    columns = [*ENTITY_COLUMNS["deaths"], "_file_day"]
     county = rows["registration_county_code"].astype(str).to_numpy()
     n = len(rows)
     via = rng.random(n) < by_county(county, "ss03_96444_rate", default=1.0).astype(float)
     home = by_county(county, "funeral_home")
     frame = pd.DataFrame(
         {
-            "death_record_id": prefixed_ids("SW", 3_900_000_000, n),
+            "death_record_id": record_ids,
             "record_version": "1",
             "deceased_id_number": rows["deceased_id_number"].to_numpy(),
             "deceased_name": rows["deceased_name"].to_numpy(),

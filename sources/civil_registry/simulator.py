@@ -32,14 +32,21 @@ DEATHS_PER_YEAR = 46_000
 MONTH_WEIGHT = np.array([1.3, 1.15, 1.05, 0.95, 0.9, 0.85, 0.85, 0.85, 0.9, 0.95, 1.05, 1.2])
 
 
-def _deaths(
-    rng: np.random.Generator, scale: float, start: date, end: date, bad_id_rate: float
+def deaths_registered(
+    rng: np.random.Generator,
+    scale: float,
+    start: date,
+    end: date,
+    bad_id_rate: float,
+    count: int | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
+    """Deaths registered in the window (``count`` overrides the scaled volume), with the keys
+    given a wrong ID check digit."""
     start64, end64 = d64(start), d64(end)
     days = np.arange(start64, end64 + DAY, DAY)
     months = days.astype("datetime64[M]").astype(int) % 12
     weight = MONTH_WEIGHT[months]
-    n = scaled(DEATHS_PER_YEAR * len(days) / 365, scale)
+    n = scaled(DEATHS_PER_YEAR * len(days) / 365, scale) if count is None else count
     registered = np.sort(days[rng.choice(len(days), size=n, p=weight / weight.sum())])
     death = registered - rng.choice([0, 1, 2, 3], n, p=[0.3, 0.4, 0.2, 0.1]) * DAY
     age = np.clip(rng.normal(80, 11, n), 0, 106)
@@ -81,6 +88,12 @@ def _corrections(
     fixed = deaths.iloc[chosen].copy()
     fixed["record_version"] = "2"
     fixed["_file_day"] = later[chosen]
+    return correct_deaths(rng, fixed)
+
+
+def correct_deaths(rng: np.random.Generator, fixed: pd.DataFrame) -> pd.DataFrame:
+    """Fix one field of each death record (modified in place and returned): a wrong name, a
+    death date one day late, or the 96444 flag missed at registration."""
     what = rng.integers(0, 3, len(fixed))
     # A 96444 fix only ever adds the platform flag that was missed at registration.
     what = np.where((what == 2) & (fixed["via_96444"].to_numpy() == "是"), 0, what)
@@ -114,7 +127,7 @@ def simulate_civil_registry(
     records. Deaths of assistance recipients in ``shared["recipient_deaths"]`` are registered too.
     """
     rng = np.random.default_rng([seed, 4])
-    first, bad_keys = _deaths(rng, scale, start, end, bad_id_rate)
+    first, bad_keys = deaths_registered(rng, scale, start, end, bad_id_rate)
     # The other feeds draw from their own streams so the deaths stay as they were.
     recipients = records.recipient_deaths(np.random.default_rng([seed, 4, 5]), shared, start, end)
     if len(recipients):

@@ -150,3 +150,36 @@ def generate_credit_codes(
         np.char.add(prefixes, np.asarray(county_codes, dtype="<U6")), np.char.add(head, tail_txt)
     )
     return np.char.add(bodies, credit_check_chars(bodies))
+
+
+def distinct_id_numbers(rng: np.random.Generator, ids: np.ndarray, taken: set[str]) -> np.ndarray:
+    """The same people's ID numbers, each clash (with ``taken`` or among themselves) re-drawn with
+    a new sequence: county, birth date and sex stay as they were.
+
+    Best effort: a county has 500 sequences per sex and birth date, which a province-sized
+    simulation on six county codes can exhaust; clashes left after 50 draws stay.
+    """
+    ids = np.asarray(ids, dtype="<U18").copy()
+    for _ in range(50):
+        clash = clashing_ids(ids, taken)
+        if not clash.any():
+            break
+        county = np.array([value[:6] for value in ids[clash]])
+        birth = np.array(
+            [f"{value[6:10]}-{value[10:12]}-{value[12:14]}" for value in ids[clash]],
+            dtype="datetime64[D]",
+        )
+        male = np.array([int(value[16]) % 2 == 1 for value in ids[clash]])
+        ids[clash] = generate_id_numbers(rng, county, birth, male)
+    return ids
+
+
+def clashing_ids(ids: np.ndarray, taken: set[str]) -> np.ndarray:
+    """Which IDs are in ``taken`` or repeat an earlier one in ``ids`` (a plain set lookup: pandas'
+    ``isin`` on Arrow strings is slow against a large set)."""
+    seen: set[str] = set()
+    clash = np.zeros(len(ids), dtype=bool)
+    for i, value in enumerate(ids.tolist()):
+        clash[i] = value in taken or value in seen
+        seen.add(value)
+    return clash

@@ -38,6 +38,8 @@ def random_names(rng: np.random.Generator, male: np.ndarray) -> np.ndarray:
 
 def random_mobiles(rng: np.random.Generator, n: int) -> np.ndarray:
     """11-digit mainland mobile numbers."""
+    if n == 0:
+        return np.array([], dtype="<U11")
     prefixes = np.array(
         [
             "133",

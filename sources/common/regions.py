@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from minzheng.settings import DBT_PROJECT_DIR
@@ -52,3 +53,14 @@ def towns(county_code: str | None = None) -> pd.DataFrame:
 
 def region_name(code: str) -> str:
     return CITY_NAME if code == CITY_CODE else COUNTY_NAMES[code]
+
+
+def villages_in(rng: np.random.Generator, counties: np.ndarray) -> np.ndarray:
+    """A random real village or community code in each row's county."""
+    villages = real_villages()
+    out = np.empty(len(counties), dtype=object)
+    for county in COUNTIES:
+        mask = counties == county
+        codes = villages.loc[villages["county_code"] == county, "code"].to_numpy()
+        out[mask] = codes[rng.integers(0, len(codes), mask.sum())]
+    return out

@@ -67,6 +67,8 @@ def iso_local(values: np.ndarray) -> np.ndarray:
 def sql_local(values: np.ndarray) -> np.ndarray:
     """``YYYY-MM-DD HH:MM:SS`` local time."""
     arr = np.asarray(values, dtype="datetime64[s]")
+    if arr.size == 0:  # numpy's char.replace cannot size an empty result
+        return np.array([], dtype=object)
     return np.char.replace(np.datetime_as_string(arr, unit="s"), "T", " ").astype(object)
 
 

@@ -17,6 +17,9 @@ STATION = "社区养老服务站"
 MUTUAL_AID = "互助养老睦邻点"
 MEAL_POINT = "社区助餐点"
 GRADES = ("一级", "二级", "三级", "四级", "五级")
+RATING_DAYS = 3 * 365  # a grade is held three years (GB/T 37276)
+RECOGNITION_TYPES = ("品牌化", "连锁化")
+UPGRADE_LEVELS = {MUTUAL_AID: "示范性", MEAL_POINT: "标准化"}
 
 
 def _villages() -> pd.DataFrame:
@@ -237,15 +240,10 @@ def institution_ratings(
     rated &= first <= y1
 
     def grade(rows: np.ndarray) -> np.ndarray:
-        rural = kind[rows] == "农村敬老院"
-        high = rng.random(len(rows)) < g2[rows]
-        any_grade = rng.integers(0, 5, len(rows))
-        two_up = rng.integers(1, 4, len(rows))
-        idx = np.where(rural, np.where(high, two_up, 0), any_grade)
-        return np.array(GRADES)[idx]
+        return rating_grades(rng, kind[rows], g2[rows])
 
     rows = np.flatnonzero(rated)
-    valid_until = first[rows] + 3 * 365 * DAY
+    valid_until = first[rows] + RATING_DAYS * DAY
     parts = [
         pd.DataFrame(
             {
@@ -274,7 +272,7 @@ def institution_ratings(
                 "institution_id": inst["institution_id"].to_numpy()[renew],
                 "grade": grade(renew),
                 "rated_date": np.minimum(renew_on, y1),
-                "valid_until": np.minimum(renew_on, y1) + 3 * 365 * DAY,
+                "valid_until": np.minimum(renew_on, y1) + RATING_DAYS * DAY,
             }
         )
     )
@@ -287,6 +285,19 @@ def institution_ratings(
         rng, np.minimum(ratings["rated_date"].to_numpy("datetime64[D]") + 7 * DAY, y1)
     )
     return ratings, lapsed
+
+
+def rating_grades(
+    rng: np.random.Generator, kinds: np.ndarray, grade2_rates: np.ndarray
+) -> np.ndarray:
+    """Grades awarded: rural homes reach 二级 or above at the district's rate (else 一级), other
+    institutions any grade."""
+    rural = kinds == "农村敬老院"
+    high = rng.random(len(kinds)) < grade2_rates
+    any_grade = rng.integers(0, 5, len(kinds))
+    two_up = rng.integers(1, 4, len(kinds))
+    idx = np.where(rural, np.where(high, two_up, 0), any_grade)
+    return np.array(GRADES)[idx]
 
 
 def service_organizations(rng: np.random.Generator, scale: float, end: date) -> pd.DataFrame:
@@ -315,7 +326,7 @@ def service_organizations(rng: np.random.Generator, scale: float, end: date) -> 
         rng, np.full(n, "52"), orgs["county_code"].to_numpy(str)
     ).astype(object)
     rec = ~np.isnat(orgs["recognized"].to_numpy("datetime64[D]"))
-    orgs["recognition_type"] = np.where(rec, pick(rng, ("品牌化", "连锁化"), n), np.array(None))
+    orgs["recognition_type"] = np.where(rec, pick(rng, RECOGNITION_TYPES, n), np.array(None))
     touched = np.where(
         rec, orgs["recognized"].to_numpy("datetime64[D]"), random_dates(rng, "2022-01-01", y1, n)
     )

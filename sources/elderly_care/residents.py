@@ -16,6 +16,12 @@ from sources.elderly_care import params
 from sources.elderly_care.params import EC_PROFILES
 
 SERVICE_TYPES = ("助餐", "助洁", "助浴", "助医", "康复护理", "陪护", "助急")
+SERVICE_TYPE_SHARES = (0.3, 0.2, 0.1, 0.15, 0.1, 0.1, 0.05)
+CANCELLED_ORDER_SHARE = 0.03
+VISIT_METHODS = ("上门探访", "电话探访", "视频探访")
+VISIT_METHOD_SHARES = (0.7, 0.25, 0.05)
+VISITOR_ROLES = ("网格员", "社工", "村(居)干部", "志愿者")
+SMART_COURSES = ("智能手机使用", "移动支付防诈骗", "健康码与挂号", "视频通话")
 YES_NO = np.array(["否", "是"], dtype=object)
 
 
@@ -24,6 +30,11 @@ def add_years(days: np.ndarray, years: int) -> np.ndarray:
     text = np.datetime_as_string(np.asarray(days, dtype="datetime64[D]"), unit="D")
     year = np.char.ljust(text, 4).astype("U4").astype(int) + years
     return np.char.add(year.astype(str), np.char.lstrip(text, "0123456789")).astype("datetime64[D]")
+
+
+def order_amounts(rng: np.random.Generator, n: int) -> np.ndarray:
+    """What an order costs, whole yuan."""
+    return np.round(rng.uniform(20, 120, n), 0).astype(int)
 
 
 def residents(rng: np.random.Generator, scale: float, end: date) -> pd.DataFrame:
@@ -94,7 +105,7 @@ def home_service_orders(
         parts.append(pd.DataFrame({"_row": who_p, "service_date": when_p, "gov": False}))
     orders = pd.concat(parts, ignore_index=True)
     n = len(orders)
-    orders["service_type"] = pick(rng, SERVICE_TYPES, n, [0.3, 0.2, 0.1, 0.15, 0.1, 0.1, 0.05])
+    orders["service_type"] = pick(rng, SERVICE_TYPES, n, SERVICE_TYPE_SHARES)
     org_county = orgs["county_code"].to_numpy(str)
     org_ids = orgs["org_id"].to_numpy(object)
     order_county = county[orders["_row"].to_numpy()]
@@ -113,8 +124,8 @@ def home_service_orders(
         drop=True
     )
     n = len(orders)
-    orders["order_status"] = np.where(rng.random(n) < 0.03, "已取消", "已完成")
-    orders["amount"] = np.round(rng.uniform(20, 120, n), 0).astype(int)
+    orders["order_status"] = np.where(rng.random(n) < CANCELLED_ORDER_SHARE, "已取消", "已完成")
+    orders["amount"] = order_amounts(rng, n)
     orders["order_id"] = 1 + np.arange(n, dtype=np.int64)
     lag = rng.integers(0, 3, n) * DAY
     entered = np.minimum(orders["service_date"].to_numpy("datetime64[D]") + lag, d64(end))
@@ -149,8 +160,8 @@ def care_visits(
     )
     visits = visits.sort_values(["visit_date", "resident_id"], kind="stable").reset_index(drop=True)
     n = len(visits)
-    visits["visit_method"] = pick(rng, ("上门探访", "电话探访", "视频探访"), n, [0.7, 0.25, 0.05])
-    visits["visitor_role"] = pick(rng, ("网格员", "社工", "村(居)干部", "志愿者"), n)
+    visits["visit_method"] = pick(rng, VISIT_METHODS, n, VISIT_METHOD_SHARES)
+    visits["visitor_role"] = pick(rng, VISITOR_ROLES, n)
     visits["visit_id"] = 1 + np.arange(n, dtype=np.int64)
     lag = rng.integers(0, 4, n) * DAY
     entered = np.minimum(visits["visit_date"].to_numpy("datetime64[D]") + lag, d64(end))
@@ -180,7 +191,7 @@ def smart_trainings(
     out = out.drop_duplicates(["resident_id", "training_date"])
     out = out.sort_values(["training_date", "resident_id"], kind="stable").reset_index(drop=True)
     n = len(out)
-    out["course"] = pick(rng, ("智能手机使用", "移动支付防诈骗", "健康码与挂号", "视频通话"), n)
+    out["course"] = pick(rng, SMART_COURSES, n)
     out["attendance_id"] = 1 + np.arange(n, dtype=np.int64)
     out["_updated"] = office_times(rng, np.minimum(out["training_date"].to_numpy() + DAY, d64(end)))
     return out

@@ -13,6 +13,8 @@ from sources.common.simtools import DAY, d64, office_times, pick, random_dates
 from sources.elderly_care.params import EC_PROFILES
 
 SKILL_LEVELS = ("五级/初级工", "四级/中级工", "三级/高级工", "二级/技师")
+SKILL_LEVEL_SHARES = (0.5, 0.3, 0.15, 0.05)
+CERTIFICATE_DAYS = 5 * 365  # a skill certificate is valid five years
 
 
 def care_staff(rng: np.random.Generator, inst: pd.DataFrame, end: date) -> pd.DataFrame:
@@ -60,11 +62,11 @@ def care_staff(rng: np.random.Generator, inst: pd.DataFrame, end: date) -> pd.Da
             "hired": hired.astype("datetime64[D]"),
             "left": left.astype("datetime64[D]"),
             "cert_on": cert_on.astype("datetime64[D]"),
-            "cert_until": (cert_on + 5 * 365 * DAY).astype("datetime64[D]"),
+            "cert_until": (cert_on + CERTIFICATE_DAYS * DAY).astype("datetime64[D]"),
         }
     )
     staff["skill_level"] = np.where(
-        certified, pick(rng, SKILL_LEVELS, n, [0.5, 0.3, 0.15, 0.05]), np.array(None)
+        certified, pick(rng, SKILL_LEVELS, n, SKILL_LEVEL_SHARES), np.array(None)
     )
     staff["id_number"] = generate_id_numbers(rng, county, birth, male).astype(object)
     staff["staff_name"] = random_names(rng, male).astype(object)
@@ -101,10 +103,15 @@ def rotation_trainings(
     out = pd.concat(parts, ignore_index=True)
     out["staff_id"] = staff["staff_id"].to_numpy(object)[out["_row"].to_numpy()]
     roles = staff["role"].to_numpy(str)[out["_row"].to_numpy()]
-    out["course"] = np.where(roles == "机构负责人", "养老机构负责人轮训", "养老护理员轮训")
+    out["course"] = rotation_courses(roles)
     out = out.sort_values(["training_date", "staff_id"], kind="stable").reset_index(drop=True)
     out["training_id"] = 1 + np.arange(len(out), dtype=np.int64)
     out["_updated"] = office_times(
         rng, np.minimum(out["training_date"].to_numpy("datetime64[D]") + 2 * DAY, d64(end))
     )
     return out
+
+
+def rotation_courses(roles: np.ndarray) -> np.ndarray:
+    """The rotation course each role attends."""
+    return np.where(roles == "机构负责人", "养老机构负责人轮训", "养老护理员轮训")

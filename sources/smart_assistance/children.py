@@ -10,7 +10,7 @@ import pandas as pd
 
 from sources.common.names import random_mobiles, random_names
 from sources.common.profiles import PROFILES
-from sources.common.regions import COUNTIES, real_villages, towns
+from sources.common.regions import COUNTIES, real_villages, towns, villages_in
 from sources.common.simtools import DAY, d64, date_text, pick, random_dates, scaled
 from sources.smart_assistance.params import (
     CHILD_ALLOWANCE,
@@ -24,20 +24,36 @@ from sources.smart_assistance.payments import (
     month_index,
     month_start,
     unique_id_numbers,
-    villages_in,
 )
 
 REAL_TOWN_TYPES = ("街道", "镇", "乡")
+# Children eligible at any time at scale 1, per category; 15% of them become eligible in a window.
+CHILDREN_STOCK = {"孤儿": 400, "事实无人抚养儿童": 1_000}
+TRAINING_NAMES = ("儿童福利政策业务培训", "未成年人保护专题培训", "困境儿童关爱服务实务")
+TRAINING_LEVELS = ("省级", "市级", "县级")
+TRAINING_LEVEL_SHARES = (0.1, 0.4, 0.5)
 
 
 def children_in_difficulty(
-    rng: np.random.Generator, scale: float, start: date, end: date, taken: set[str]
+    rng: np.random.Generator,
+    scale: float,
+    start: date,
+    end: date,
+    taken: set[str],
+    counts: dict[str, tuple[int, int]] | None = None,
 ) -> pd.DataFrame:
-    """Orphans (300-500 at scale 1) and de-facto unsupported children (800-1,200)."""
+    """Orphans (300-500 at scale 1) and de-facto unsupported children (800-1,200).
+
+    ``counts`` (per category: eligible before ``start``, newly eligible in the window) overrides
+    the scaled volumes.
+    """
     start64, end64 = d64(start), d64(end)
     parts = []
-    for category, stock in (("孤儿", 400), ("事实无人抚养儿童", 1_000)):
-        n_stock, n_new = scaled(stock * 0.85, scale), scaled(stock * 0.15, scale)
+    for category, stock in CHILDREN_STOCK.items():
+        if counts is None:
+            n_stock, n_new = scaled(stock * 0.85, scale), scaled(stock * 0.15, scale)
+        else:
+            n_stock, n_new = counts[category]
         n = n_stock + n_new
         age_days = rng.integers(0, 17 * 365, n)
         birth = np.concatenate(
@@ -237,10 +253,13 @@ def worker_trainings(
         )
     frame = pd.concat(parts, ignore_index=True)
     n = len(frame)
-    frame["training_name"] = pick(
-        rng, ("儿童福利政策业务培训", "未成年人保护专题培训", "困境儿童关爱服务实务"), n
-    )
-    frame["training_level"] = pick(rng, ("省级", "市级", "县级"), n, (0.1, 0.4, 0.5))
-    frame["training_hours"] = rng.choice([4, 8, 16], n, p=[0.5, 0.35, 0.15]).astype(str)
+    frame["training_name"] = pick(rng, TRAINING_NAMES, n)
+    frame["training_level"] = pick(rng, TRAINING_LEVELS, n, TRAINING_LEVEL_SHARES)
+    frame["training_hours"] = training_hours(rng, n)
     frame["training_date"] = date_text(frame["_trained"].to_numpy("datetime64[D]"))
     return frame
+
+
+def training_hours(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Hours of a session, as text."""
+    return rng.choice([4, 8, 16], n, p=[0.5, 0.35, 0.15]).astype(str)

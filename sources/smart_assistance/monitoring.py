@@ -11,7 +11,7 @@ import pandas as pd
 from sources.common.identity import generate_id_numbers
 from sources.common.names import random_names
 from sources.common.profiles import PROFILES
-from sources.common.regions import COUNTIES
+from sources.common.regions import COUNTIES, villages_in
 from sources.common.simtools import DAY, SECOND, d64, date_text, pick, random_dates, scaled
 from sources.smart_assistance.params import (
     ALERT_DECISIONS,
@@ -20,19 +20,41 @@ from sources.smart_assistance.params import (
     SA_PROJECTS,
     sa_by_county,
 )
-from sources.smart_assistance.payments import villages_in
 
 ALERT_TYPES = ("收入骤减", "大额医疗支出", "失业", "因灾受损", "家庭成员重病", "多部门数据比对")
+ALERT_LEVELS = ("红色", "橙色", "黄色")
+ALERT_DECISION_SHARES = (0.15, 0.03, 0.12, 0.2, 0.15, 0.35)
+ALERTS_PER_YEAR = 20_000
+# Services (person-times) a year at scale 1, per project.
+SERVICES_PER_YEAR = {
+    "冷暖有助": 18_000, "兜底监护": 5_000, "留泰圆梦": 3_000,
+    "点亮星空": 3_000, "点亮梦想": 2_000, "点亮人生": 1_500, "点亮心灯": 2_500,
+    "慈善助医": 2_000,
+}  # fmt: skip
+SERVICE_CONTENT = {
+    "冷暖有助": "冬季取暖、夏季防暑物资与上门服务",
+    "兜底监护": "特困老人、重度残疾人兜底监护探访",
+    "留泰圆梦": "困难家庭学子助学圆梦",
+    "点亮星空": "孤独症儿童康复服务进社区",
+    "点亮梦想": "残疾儿童筑梦助学",
+    "点亮人生": "困境儿童成长陪伴",
+    "点亮心灯": "儿童心理关爱疏导",
+    "慈善助医": "大病患者慈善医疗救助",
+}
+assert set(SERVICES_PER_YEAR) == set(SA_PROJECTS + CH_PROJECTS + OTHER_PROJECTS)
 
 
 def monitoring_alerts(
-    rng: np.random.Generator, scale: float, start: date, end: date
+    rng: np.random.Generator, scale: float, start: date, end: date, count: int | None = None
 ) -> pd.DataFrame:
     """Alerts raised in the window; closed within 30 days at the county's rate, later otherwise;
-    those not closed by the window end stay open. A few are closed without a decision."""
+    those not closed by the window end stay open. A few are closed without a decision.
+
+    ``count`` overrides the scaled volume.
+    """
     start64, end64 = d64(start), d64(end)
     years = ((end64 - start64) / DAY + 1) / 365.0
-    n = scaled(20_000 * years, scale)
+    n = scaled(ALERTS_PER_YEAR * years, scale) if count is None else count
     weights = np.array([PROFILES[c].assistance_share for c in COUNTIES])
     county = pick(rng, COUNTIES, n, weights).astype(str)
     raised_day = random_dates(rng, start64, end64, n)
@@ -43,7 +65,7 @@ def monitoring_alerts(
     closed = np.maximum(closed, raised + 600 * SECOND)
     end_ts = (end64 + DAY).astype("datetime64[s]") - SECOND
     is_closed = closed <= end_ts
-    decision = pick(rng, ALERT_DECISIONS, n, (0.15, 0.03, 0.12, 0.2, 0.15, 0.35))
+    decision = pick(rng, ALERT_DECISIONS, n, ALERT_DECISION_SHARES)
     no_decision = is_closed & (rng.random(n) < 0.01)
     decision = np.where(is_closed & ~no_decision, decision, np.full(n, None, dtype=object))
     in_progress = ~is_closed & (raised + 2 * 86_400 * SECOND <= end_ts)
@@ -58,7 +80,7 @@ def monitoring_alerts(
             "county_code": county.astype(object),
             "village_code": villages_in(rng, county),
             "alert_type": pick(rng, ALERT_TYPES, n, (0.25, 0.25, 0.15, 0.05, 0.15, 0.15)),
-            "alert_level": pick(rng, ("红色", "橙色", "黄色"), n, (0.15, 0.35, 0.5)),
+            "alert_level": pick(rng, ALERT_LEVELS, n, (0.15, 0.35, 0.5)),
             "decision": decision.astype(object),
             "alert_status": status.astype(object),
             "_raised": raised,
@@ -71,18 +93,20 @@ def monitoring_alerts(
 
 
 def project_services(
-    rng: np.random.Generator, scale: float, start: date, end: date
+    rng: np.random.Generator,
+    scale: float,
+    start: date,
+    end: date,
+    sizes: dict[str, int] | None = None,
 ) -> pd.DataFrame:
-    """One row per service delivered (a person-time); about 5% are cancelled afterwards."""
+    """One row per service delivered (a person-time); about 5% are cancelled afterwards.
+
+    ``sizes`` (services per project) overrides the scaled volumes.
+    """
     start64, end64 = d64(start), d64(end)
     years = ((end64 - start64) / DAY + 1) / 365.0
-    per_year = {
-        "冷暖有助": 18_000, "兜底监护": 5_000, "留泰圆梦": 3_000,
-        "点亮星空": 3_000, "点亮梦想": 2_000, "点亮人生": 1_500, "点亮心灯": 2_500,
-        "慈善助医": 2_000,
-    }  # fmt: skip
-    assert set(per_year) == set(SA_PROJECTS + CH_PROJECTS + OTHER_PROJECTS)
-    sizes = {p: scaled(v * years, scale) for p, v in per_year.items()}
+    if sizes is None:
+        sizes = {p: scaled(v * years, scale) for p, v in SERVICES_PER_YEAR.items()}
     project = np.repeat(np.array(list(sizes), dtype=object), list(sizes.values()))
     n = len(project)
     weights = np.array([PROFILES[c].assistance_share for c in COUNTIES])
@@ -93,16 +117,6 @@ def project_services(
     birth = served - age * DAY
     male = rng.random(n) < 0.5
     cancelled = rng.random(n) < 0.05
-    content = {
-        "冷暖有助": "冬季取暖、夏季防暑物资与上门服务",
-        "兜底监护": "特困老人、重度残疾人兜底监护探访",
-        "留泰圆梦": "困难家庭学子助学圆梦",
-        "点亮星空": "孤独症儿童康复服务进社区",
-        "点亮梦想": "残疾儿童筑梦助学",
-        "点亮人生": "困境儿童成长陪伴",
-        "点亮心灯": "儿童心理关爱疏导",
-        "慈善助医": "大病患者慈善医疗救助",
-    }
     return pd.DataFrame(
         {
             "project_name": project,
@@ -110,7 +124,7 @@ def project_services(
             "beneficiary_name": random_names(rng, male).astype(object),
             "county_code": county.astype(object),
             "village_code": villages_in(rng, county),
-            "service_content": pd.Series(project).map(content).to_numpy(object),
+            "service_content": pd.Series(project).map(SERVICE_CONTENT).to_numpy(object),
             "service_date": date_text(served),
             "service_status": np.where(cancelled, "已取消", "已完成").astype(object),
             "_served": served,

@@ -13,10 +13,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from sources.common.identity import generate_id_numbers
+from sources.common.identity import clashing_ids, generate_id_numbers
 from sources.common.names import random_names
 from sources.common.profiles import PROFILES
-from sources.common.regions import COUNTIES, real_villages
+from sources.common.regions import COUNTIES, villages_in
 from sources.common.simtools import DAY, d64, date_text, pick, random_dates, scaled
 from sources.smart_assistance.params import (
     CARE,
@@ -30,6 +30,9 @@ GRADES = ("一级", "二级", "三级", "四级")
 DISABILITY_TYPES = ("肢体", "视力", "听力", "言语", "智力", "精神", "多重")
 HOUSEHOLD_CATEGORIES = ("低保", "特困", "低收入", "一般")
 ELIGIBLE_HOUSEHOLDS = ("低保", "特困", "低收入")
+# Certificate holders at scale 1: the stock at the window start and new certificates a year.
+PERSONS_STOCK = 72_000
+PERSONS_PER_YEAR = 4_000
 
 PAYMENT_PART_COLUMNS = [
     "recipient_id_number", "recipient_name", "subsidy_type", "case_id", "temp_assistance_kind",
@@ -69,32 +72,31 @@ def unique_id_numbers(
     """GB 11643 IDs unique among themselves and not in ``taken`` (re-drawn sequence on a clash)."""
     ids = generate_id_numbers(rng, county, birth, male)
     for _ in range(50):
-        series = pd.Series(ids)
-        clash = (series.duplicated() | series.isin(taken)).to_numpy()
+        clash = clashing_ids(ids, taken)
         if not clash.any():
             break
         ids[clash] = generate_id_numbers(rng, county[clash], birth[clash], male[clash])
     return ids
 
 
-def villages_in(rng: np.random.Generator, counties: np.ndarray) -> np.ndarray:
-    """A random real village or community code in each row's county."""
-    villages = real_villages()
-    out = np.empty(len(counties), dtype=object)
-    for county in COUNTIES:
-        mask = counties == county
-        codes = villages.loc[villages["county_code"] == county, "code"].to_numpy()
-        out[mask] = codes[rng.integers(0, len(codes), mask.sum())]
-    return out
-
-
 def disabled_persons(
-    rng: np.random.Generator, scale: float, start: date, end: date, taken: set[str]
+    rng: np.random.Generator,
+    scale: float,
+    start: date,
+    end: date,
+    taken: set[str],
+    counts: tuple[int, int] | None = None,
 ) -> pd.DataFrame:
-    """People holding a disability certificate, with grade, household category and death date."""
+    """People holding a disability certificate, with grade, household category and death date.
+
+    ``counts`` (certified before ``start``, certified in the window) overrides the scaled volumes.
+    """
     start64, end64 = d64(start), d64(end)
     years = ((end64 - start64) / DAY + 1) / 365.0
-    n_stock, n_new = scaled(72_000, scale), scaled(4_000 * years, scale)
+    if counts is None:
+        n_stock, n_new = scaled(PERSONS_STOCK, scale), scaled(PERSONS_PER_YEAR * years, scale)
+    else:
+        n_stock, n_new = counts
     n = n_stock + n_new
     weights = np.array([PROFILES[c].population_share for c in COUNTIES])
     county = pick(rng, COUNTIES, n, weights).astype(str)

@@ -125,18 +125,25 @@ CASE_TYPES: dict[str, tuple[int, int, float, float]] = {
 }
 
 
-def _cases_of_type(
+def cases_of_type(
     rng: np.random.Generator,
     case_type: str,
     scale: float,
     start: date,
     end: date,
+    counts: tuple[int, int] | None = None,
 ) -> pd.DataFrame:
+    """Cases of one type: the active stock at ``start`` and the applications in the window.
+
+    ``counts`` (stock, new) overrides the scaled volumes (the daily advance draws its own).
+    """
     stock_n, per_year, reject, hazard = CASE_TYPES[case_type]
     start64, end64 = d64(start), d64(end)
     years = ((end64 - start64) / DAY + 1) / 365.0
-    n_stock = scaled(stock_n, scale)
-    n_new = scaled(per_year * years, scale)
+    if counts is None:
+        n_stock, n_new = scaled(stock_n, scale), scaled(per_year * years, scale)
+    else:
+        n_stock, n_new = counts
     n = n_stock + n_new
     weights = np.array([PROFILES[c].assistance_share for c in COUNTIES])
     registered = pick(rng, COUNTIES, n, weights).astype(str)
@@ -262,6 +269,17 @@ def _cases_of_type(
     )
 
 
+def survey_children_counts(
+    rng: np.random.Generator, rural: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Left-behind and migrant children a village reports: villages (村) hold more left-behind
+    children, urban communities (居) more migrant ones."""
+    n = len(rural)
+    left_behind = np.where(rural, rng.poisson(12, n), rng.poisson(3, n))
+    migrant = np.where(rural, rng.poisson(4, n), rng.poisson(15, n))
+    return left_behind, migrant
+
+
 def _surveys(rng: np.random.Generator, start: date, end: date) -> pd.DataFrame:
     villages = real_villages()
     months = pd.period_range(start, end, freq="M")
@@ -283,12 +301,13 @@ def _surveys(rng: np.random.Generator, start: date, end: date) -> pd.DataFrame:
     end_ts = (d64(end) + DAY).astype("datetime64[s]") - SECOND
     later = submitted + rng.integers(86_400, 10 * 86_400, n) * SECOND
     updated = np.where(resubmitted & (later <= end_ts), later, submitted)
+    left_behind, migrant = survey_children_counts(rng, rural[v_idx])
     frame = pd.DataFrame(
         {
             "village_code": villages["code"].to_numpy()[v_idx],
             "survey_month": np.array([str(p) for p in months], dtype=object)[m_idx],
-            "left_behind_children": np.where(rural[v_idx], rng.poisson(12, n), rng.poisson(3, n)),
-            "migrant_children": np.where(rural[v_idx], rng.poisson(4, n), rng.poisson(15, n)),
+            "left_behind_children": left_behind,
+            "migrant_children": migrant,
             "submitted_by_name": directors[v_idx].astype(object),
             "_submitted": submitted,
             "_updated": updated,
@@ -473,7 +492,7 @@ def simulate_smart_assistance(
     rng = np.random.default_rng([seed, 1])
     out_dir.mkdir(parents=True, exist_ok=True)
     parts = [
-        _cases_of_type(rng, case_type, scale, start, end)
+        cases_of_type(rng, case_type, scale, start, end)
         for case_type in progress(CASE_TYPES, "smart_assistance cases", progress_bar)
     ]
     cases = pd.concat(parts, ignore_index=True)

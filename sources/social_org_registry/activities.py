@@ -44,6 +44,11 @@ POPULATION_SHARE = {
     "321283": 0.21,
 }  # fmt: skip
 REAL_TOWN_TYPES = ("街道", "镇", "乡")
+WORK_UNITS = ("社会工作服务站", "社区居委会", "社会工作服务中心", "民政服务站")
+FLAGSHIP_KINDS = ("邻里中心", "五美驿站")
+FLAGSHIP_KIND_SHARES = (0.4, 0.6)
+FLAGSHIP_THEMES = ("睦邻", "助老", "托幼", "文化", "健康", "议事", "志愿")
+BRAND_WORDS = ("邻里守望", "幸福家园", "红色管家", "银龄互助", "小小驿站", "和美同心")
 NAT = np.datetime64("NaT", "D")
 
 
@@ -238,10 +243,9 @@ def social_worker_selections(
     rows["姓名"] = random_names(rng, male)
     rows["联系电话"] = random_mobiles(rng, n)
     rows["县级区划代码"] = rows["_county"]
-    units = ("社会工作服务站", "社区居委会", "社会工作服务中心", "民政服务站")
     rows["工作单位"] = np.char.add(
         np.array([region_name(c) for c in rows["_county"]]),
-        np.array(units)[rng.integers(0, len(units), n)],
+        np.array(WORK_UNITS)[rng.integers(0, len(WORK_UNITS), n)],
     )
     rows = rows.sort_values(["_selected", "身份证号"]).reset_index(drop=True)
     rows["选拔编号"] = np.char.add("SG", np.char.zfill((np.arange(n) + 1).astype(str), 6))
@@ -288,8 +292,8 @@ def flagship_projects(rng: np.random.Generator, start: date, end: date) -> pd.Da
     town = town[town["unit_type"].isin(REAL_TOWN_TYPES)]
     town_of = {c: g["code"].to_numpy(str) for c, g in town.groupby("county_code")}
     rows["所在镇街代码"] = [town_of[c][rng.integers(0, len(town_of[c]))] for c in rows["_county"]]
-    kind = pick(rng, ("邻里中心", "五美驿站"), n, (0.4, 0.6)).astype(str)
-    themes = np.array(["睦邻", "助老", "托幼", "文化", "健康", "议事", "志愿"])
+    kind = pick(rng, FLAGSHIP_KINDS, n, FLAGSHIP_KIND_SHARES).astype(str)
+    themes = np.array(FLAGSHIP_THEMES)
     rows["项目编号"] = np.char.add("WM", np.char.zfill((np.arange(n) + 1).astype(str), 6))
     rows["项目名称"] = np.char.add(
         np.char.add(np.array([region_name(c) for c in rows["_county"]]), kind),
@@ -343,7 +347,7 @@ def community_service_brands(rng: np.random.Generator, start: date, end: date) -
     gone = rng.random(total) < 0.04
     revoked[gone] = dates[gone] + rng.integers(90, 600, int(gone.sum())) * DAY
     revoked = np.where(revoked > d64(end), NAT, revoked)
-    words = np.array(["邻里守望", "幸福家园", "红色管家", "银龄互助", "小小驿站", "和美同心"])
+    words = np.array(BRAND_WORDS)
     frame = pd.DataFrame(
         {
             "品牌编号": np.char.add("PP", np.char.zfill((np.arange(total) + 1).astype(str), 6)),

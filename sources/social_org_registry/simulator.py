@@ -45,11 +45,13 @@ SUFFIX = {
     "民办非企业单位": ("服务中心", "培训学校", "幼儿园", "社会工作服务社", "养老服务中心"),
     "基金会": ("基金会",),
 }
+BLANK_CELL = float("nan")
 # Score cut-offs are local policy; this table is Taizhou's assumed scheme.
 GRADE_CUTOFFS = ((900, "5A"), (800, "4A"), (700, "3A"), (600, "2A"), (0, "1A"))
 
 
-def _plus_years(days: np.ndarray, years: int) -> np.ndarray:
+def plus_years(days: np.ndarray, years: int) -> np.ndarray:
+    """The same calendar days ``years`` later (29 February becomes the 28th)."""
     text = date_text(days).astype(str)
     year = np.char.mod("%d", np.char.ljust(text, 4).astype("<U4").astype(int) + years)
     rest = np.char.replace(np.array([t[4:] for t in text]), "-02-29", "-02-28")
@@ -162,7 +164,7 @@ def _grades(rng: np.random.Generator, orgs: pd.DataFrame, end: date) -> pd.DataF
     # Grades from 2019 expire in 2024; about half are renewed around expiry.
     expiring = has & (current < d64("2020-01-01"))
     renew = expiring & (rng.random(n) < 0.5)
-    renewed_on = _plus_years(current, 5) + rng.integers(-60, 90, n) * DAY
+    renewed_on = plus_years(current, 5) + rng.integers(-60, 90, n) * DAY
     renew &= renewed_on <= last_day
     awards.append((np.flatnonzero(renew), renewed_on[renew]))
 
@@ -177,7 +179,7 @@ def _grades(rng: np.random.Generator, orgs: pd.DataFrame, end: date) -> pd.DataF
             "评估等级": grade,
             "评估得分": score.astype(str),
             "_awarded": on,
-            "_expires": _plus_years(on, 5),
+            "_expires": plus_years(on, 5),
         }
     )
     frame = frame.drop_duplicates(["统一社会信用代码", "_awarded"])
@@ -204,16 +206,22 @@ def grade_export(grades: pd.DataFrame, as_of: date) -> pd.DataFrame:
     ]
 
 
-def _write_xlsx(path: Path, sheet_name: str, frame: pd.DataFrame) -> None:
+def write_xlsx(path: Path, sheet_name: str, frame: pd.DataFrame) -> None:
+    """An export workbook: the rows on ``sheet_name``, the header on row 1.
+
+    A blank is written as a value-less cell (openpyxl skips None but writes NaN so), so every
+    row spans the header and readers see rows of one width.
+    """
     book = Workbook(write_only=True)
     sheet = book.create_sheet(sheet_name)
     sheet.append(list(frame.columns))
     for row in frame.itertuples(index=False, name=None):
-        sheet.append(list(row))
+        sheet.append([BLANK_CELL if value is None else value for value in row])
     book.save(path)
 
 
-def _write_gbk_csv(path: Path, frame: pd.DataFrame) -> None:
+def write_gbk_csv(path: Path, frame: pd.DataFrame) -> None:
+    """An export as the registry writes its csv files: GBK-encoded."""
     frame.to_csv(path, index=False, encoding="gbk", quoting=csv.QUOTE_MINIMAL)
 
 
@@ -266,9 +274,9 @@ def simulate_social_org_registry(
     damaged: list[str] = []
     for as_of in progress(month_ends(start, end), "social_org_registry exports", progress_bar):
         export = org_export(orgs, as_of)
-        _write_xlsx(drop / ORG_FILE.format(as_of), ORG_SHEET, export)
+        write_xlsx(drop / ORG_FILE.format(as_of), ORG_SHEET, export)
         g = grade_export(grades, as_of)
-        _write_gbk_csv(drop / GRADE_FILE.format(as_of), g)
+        write_gbk_csv(drop / GRADE_FILE.format(as_of), g)
         counts["organizations"] += len(export)
         counts["evaluation_grades"] += len(g)
         files += 2
@@ -276,9 +284,9 @@ def simulate_social_org_registry(
             frame = render(as_of)
             path = drop / export_file_name(entity, as_of)
             if path.suffix == ".xlsx":
-                _write_xlsx(path, SHEETS[entity], frame)
+                write_xlsx(path, SHEETS[entity], frame)
             else:
-                _write_gbk_csv(path, frame)
+                write_gbk_csv(path, frame)
             counts[entity] += len(frame)
             files += 1
     if encoding_damage:
