@@ -15,15 +15,17 @@ MINZHENG_SCALE ?= 1.0
 DBT := $(BIN)/dbt
 DBT_DIRS := --project-dir dbt_project --profiles-dir dbt_project
 
-.PHONY: help setup run test lint format simulate pipeline dev clean bench serve superset-setup superset-browser
+.PHONY: help setup run test lint format simulate pipeline dev clean bench bench-postgres serve superset-setup superset-browser
 # A city-year and a province-year (about 19 cities); lower the second on a smaller machine.
 BENCH_SCALES ?= 1.0 19
+# Timed runs of each peer query on each engine (the figure is the median).
+BENCH_REPEAT ?= 5
 
 help:
 	@echo "make run    set up, simulate the sources (MINZHENG_SCALE=$(MINZHENG_SCALE)) and run the pipeline once"
 	@echo "make test   set up and run lint and the test suite"
 	@echo "make dev    Dagster UI on 127.0.0.1:3000 over the same data"
-	@echo "make bench  stage times, peak memory and ratios at BENCH_SCALES ($(BENCH_SCALES))"
+	@echo "make bench  stage times and memory, PostgreSQL peer, Superset latency, one-day night at BENCH_SCALES ($(BENCH_SCALES))"
 	@echo "make serve  bootstrap Superset, then Dagster UI (127.0.0.1:3000) and Superset (127.0.0.1:8088)"
 	@echo "make clean  remove generated data and environments"
 
@@ -45,7 +47,7 @@ simulate: setup
 pipeline: setup
 	$(BIN)/minzheng run
 
-test: setup lint superset-setup
+test: setup lint superset-setup bench-postgres
 	$(BIN)/pytest
 
 lint: setup
@@ -63,8 +65,17 @@ format: setup
 	scratch=$$(mktemp -d) && MINZHENG_DATA_DIR=$$scratch MINZHENG_PII_KEY=lint-only \
 		$(BIN)/sqlfluff fix dbt_project/models --disable-progress-bar; rm -rf $$scratch
 
-bench: setup
-	$(BIN)/python -m bench.run --scales "$(BENCH_SCALES)"
+# Each scale: stages, floor scan, PostgreSQL peer, Superset chart latency (when superset/.venv is
+# installed), full run and one-day night. Results: bench/results/, README's bench section.
+bench: setup bench-postgres
+	$(BIN)/python -m bench.run --scales "$(BENCH_SCALES)" --repeat $(BENCH_REPEAT)
+
+# The peer comparison runs a throwaway cluster from PostgreSQL's server binaries (apt, as root).
+bench-postgres:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	else echo "PostgreSQL is missing, the peer figures will say so: sudo apt-get install -y postgresql"; fi
 
 dev: setup
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000

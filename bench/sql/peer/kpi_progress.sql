@@ -1,0 +1,216 @@
+-- model: kpi/kpi_progress.sql
+-- compiled: e2a8920634fe
+-- Peer query: dbt model kpi_progress, compiled, its tables named schema.table;
+-- the same text runs on DuckDB and on PostgreSQL (bench/peer.py).
+-- Adapted to run on both: cast(… as double) as cast(… as double precision) (7×).
+--
+-- 指标进度: one row per (kpi_code, period_month, region_code) for every measured KPI, every reported
+-- month of its plan year, the city and (where the scope includes districts) each district.
+-- The city row sums the county-level numerators and denominators (incl. city-registered rows at
+-- 321200); ratios are never averaged.
+with
+
+catalog as (
+
+    select
+        plan_year,
+        kpi_code,
+        action_line,
+        kpi_name_zh,
+        measure_type,
+        comparator,
+        scope,
+        target_basis,
+        target_value
+    from kpi.kpi_catalog
+    where has_measure
+
+),
+
+calendar as (
+
+    select
+        period_month,
+        plan_year,
+        month_of_year
+    from conformed.dim_calendar
+    where is_reported
+
+),
+
+regions as (
+
+    select
+        region_code,
+        region_name,
+        region_level
+    from conformed.dim_region
+    where region_level in ('city', 'county')
+
+),
+
+measures as (
+
+    select
+        kpi_code,
+        period_month,
+        region_code,
+        numerator,
+        denominator
+    from kpi.kpi_measures
+
+),
+
+county_measures as (
+
+    select
+        measures.kpi_code,
+        measures.period_month,
+        measures.region_code,
+        regions.region_level,
+        measures.numerator,
+        measures.denominator
+    from measures
+    inner join regions
+        on measures.region_code = regions.region_code
+
+),
+
+city_measures as (
+
+    select
+        kpi_code,
+        period_month,
+        '321200' as region_code,
+        'city' as region_level,
+        sum(numerator) as numerator,
+        sum(denominator) as denominator
+    from county_measures
+    group by kpi_code, period_month
+
+),
+
+measures_by_region as (
+
+    select * from county_measures
+    where region_level = 'county'
+    union all
+    select * from city_measures
+
+),
+
+grid as (
+
+    select
+        catalog.plan_year,
+        catalog.kpi_code,
+        catalog.action_line,
+        catalog.kpi_name_zh,
+        catalog.measure_type,
+        catalog.comparator,
+        catalog.target_basis,
+        calendar.period_month,
+        calendar.month_of_year,
+        regions.region_code,
+        regions.region_name,
+        regions.region_level,
+        case
+            when catalog.scope = 'each_district' and regions.region_level = 'city'
+                then catalog.target_value * 6
+            else catalog.target_value
+        end as target_value
+    from catalog
+    inner join calendar
+        on catalog.plan_year = calendar.plan_year
+    inner join regions
+        on
+            regions.region_level = 'city'
+            or catalog.scope like '%district%'
+
+),
+
+measured as (
+
+    select
+        grid.*,
+        cast(coalesce(measures_by_region.numerator, 0) as bigint) as numerator,
+        cast(
+            case
+                when grid.measure_type = 'ratio' then coalesce(measures_by_region.denominator, 0)
+            end as bigint
+        ) as denominator
+    from grid
+    left join measures_by_region
+        on
+            grid.kpi_code = measures_by_region.kpi_code
+            and grid.period_month = measures_by_region.period_month
+            and grid.region_code = measures_by_region.region_code
+            and grid.region_level = measures_by_region.region_level
+
+),
+
+valued as (
+
+    select
+        measured.*,
+        cast(
+            case
+                when measured.measure_type = 'ratio'
+                    then cast(measured.numerator as double precision) / nullif(cast(measured.denominator as double precision), 0)
+                else cast(measured.numerator as double precision)
+            end as double precision
+        ) as actual_value,
+        cast(
+            case
+                when measured.measure_type = 'cumulative'
+                    then measured.target_value * measured.month_of_year / 12.0
+                else measured.target_value
+            end as double precision
+        ) as expected_progress,
+        coalesce(
+            measured.comparator = 'monitor' or measured.target_basis = 'monitor' or measured.target_value is null,
+            false
+        ) as is_monitor
+    from measured
+
+),
+
+final as (
+
+    select
+        kpi_code,
+        action_line,
+        kpi_name_zh,
+        period_month,
+        cast(plan_year as integer) as plan_year,
+        region_code,
+        region_name,
+        region_level,
+        numerator,
+        denominator,
+        actual_value,
+        cast(target_value as double precision) as target_value,
+        comparator,
+        target_basis,
+        measure_type,
+        cast(
+            case
+                when not is_monitor and target_value <> 0 then actual_value / target_value
+            end as double precision
+        ) as attainment_ratio,
+        expected_progress,
+        case
+            when is_monitor then '监测'
+            when actual_value is null then '滞后'
+            when comparator = '>=' and actual_value >= target_value - 1e-9 then '达标'
+            when comparator = '<=' and actual_value <= target_value + 1e-9 then '达标'
+            when comparator = '>=' and actual_value >= expected_progress - 1e-9 then '序时达标'
+            when comparator = '<=' and actual_value <= expected_progress + 1e-9 then '序时达标'
+            else '滞后'
+        end as status,
+        cast('2024-12-31' as date) as data_as_of
+    from valued
+
+)
+
+select * from final
