@@ -64,7 +64,9 @@ def ensure_superset_environment() -> None:
     )
     if missing_browser or missing_font:
         if os.geteuid() != 0:
-            pytest.skip("Chromium or a CJK font is missing and apt needs root: make superset-setup")
+            pytest.fail(
+                "Chromium or a CJK font is missing and apt needs root: run make superset-setup"
+            )
         subprocess.run(["apt-get", "update", "-qq"], check=True)
         subprocess.run(
             ["apt-get", "install", "-y", "-qq", "chromium", "fonts-noto-cjk"],
