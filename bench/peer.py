@@ -2,18 +2,14 @@
 
 Both engines read the same rows: the tables each query reads (staging views included) are
 materialised from the built warehouse into a DuckDB file of the benchmark's own, written to CSV and
-COPY'd into a throwaway PostgreSQL cluster (bench/postgres.py), then ANALYZEd. Each query in
-``bench/sql/peer/`` runs unchanged on both, materialised into a temporary table as dbt would build
-it (so that neither engine can skip work the result does not show): one warm-up, then ``repeat``
-timed runs; the figure is the median.
+COPY'd into a throwaway PostgreSQL cluster (bench/postgres.py), then ANALYZEd. Each query (a
+model's compiled select from the bench's own dbt build, ``bench/peer_sql.py``) runs unchanged on
+both, materialised into a temporary table as dbt would build it (so that neither engine can skip
+work the result does not show): one warm-up, then ``repeat`` timed runs; the figure is the median.
 
 Resources are set on purpose and reported: DuckDB gets every core, a memory limit and a spill
 folder; PostgreSQL gets the same cores (leader + parallel workers), that memory as shared
 buffers, and sort/hash memory sized for analytics (see ``EngineSettings``).
-
-Each query file names the model it was taken from and a fingerprint of that model's compiled SQL
-(``bench/peer_sql.py``): a file whose model has since changed is flagged in the table, and
-``python -m bench.peer_sql refresh`` rewrites the files from the models as they are.
 """
 
 from __future__ import annotations
@@ -28,9 +24,18 @@ from typing import Any
 
 import duckdb
 
+from bench.peer_sql import compiled_models, plain_names, portable
 from bench.postgres import copy_csv, create_table_sql, throwaway_cluster
 
-PEER_SQL = Path(__file__).with_name("sql") / "peer"
+# The heaviest mart and KPI models (chosen from the slowest in dbt's run_results.json, and by their
+# own time on materialised inputs).
+PEER_MODELS = (
+    "fct_community_facility_monthly",
+    "fct_special_difficulty_visits_monthly",
+    "fct_subsidy_payments",
+    "kpi_measure__ec06",
+    "kpi_progress",
+)
 WAREHOUSE_SCHEMAS = ("staging", "conformed", "marts", "kpi", "seeds", "quarantine")
 _TABLE = re.compile(r"\b(" + "|".join(WAREHOUSE_SCHEMAS) + r")\.([a-z_][a-z0-9_]*)\b")
 # The PostgreSQL settings the report shows (SHOW), besides the ones set here.
@@ -43,13 +48,13 @@ REPORTED_POSTGRES = [
     "max_parallel_workers",
     "jit",
 ]
-_HEADER = re.compile(r"^-- (model|compiled): (\S+)\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
 class PeerQuery:
     name: str
     sql: str
+    adaptations: tuple[str, ...] = ()
 
     @property
     def reads(self) -> list[str]:
@@ -61,17 +66,18 @@ class PeerQuery:
     def body(self) -> str:
         return self.sql.strip().rstrip(";")
 
-    @property
-    def header(self) -> dict[str, str]:
-        """``-- model: <path>`` and ``-- compiled: <fingerprint>`` from the file's head."""
-        return dict(_HEADER.findall(self.sql))
 
-
-def peer_queries(folder: Path = PEER_SQL) -> list[PeerQuery]:
-    return [
-        PeerQuery(path.stem, path.read_text(encoding="utf-8"))
-        for path in sorted(folder.glob("*.sql"))
-    ]
+def peer_queries(target: Path, models: tuple[str, ...] = PEER_MODELS) -> list[PeerQuery]:
+    """The models' compiled selects from a dbt target folder, portable to both engines."""
+    compiled = compiled_models(target)
+    missing = [name for name in models if name not in compiled]
+    if missing:
+        raise ValueError(f"the dbt build compiled no {', '.join(missing)} in {target}")
+    queries = []
+    for name in models:
+        sql, notes = portable(plain_names(compiled[name]["compiled_code"]))
+        queries.append(PeerQuery(name, sql, tuple(notes)))
+    return queries
 
 
 @dataclass(frozen=True)
@@ -192,11 +198,11 @@ def compare(
     warehouse: Path,
     workdir: Path,
     settings: EngineSettings,
+    queries: list[PeerQuery],
     repeat: int = 5,
-    queries: list[PeerQuery] | None = None,
 ) -> dict[str, Any]:
     """Every peer query on both engines; a query either engine cannot run says why."""
-    chosen = peer_queries() if queries is None else queries
+    chosen = queries
     tables = sorted({table for query in chosen for table in query.reads})
     workdir.mkdir(parents=True, exist_ok=True)
     peer_file = workdir / "peer.duckdb"
@@ -239,6 +245,8 @@ def compare(
 
 def _compare_one(query: PeerQuery, duck: Any, pg: Any, repeat: int) -> dict[str, Any]:
     figure: dict[str, Any] = {"name": query.name, "reads": query.reads}
+    if query.adaptations:
+        figure["adapted"] = list(query.adaptations)
     try:
         duck_median, duck_rows, duck_samples = median_seconds(
             _duckdb_runner(duck, query.body), repeat

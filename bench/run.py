@@ -198,19 +198,12 @@ def heaviest_models(target: Path, top: int = 8) -> Any:
 def peer_figure(paths: settings.Paths, workdir: Path, repeat: int) -> Figure:
     try:
         from bench.peer import EngineSettings, compare, peer_queries
-        from bench.peer_sql import stale
 
         engine = EngineSettings.for_machine(
             os.cpu_count() or 1, memory_mib(), workdir / "duckdb_tmp"
         )
-        queries = peer_queries()
-        figure = compare(paths.warehouse, workdir, engine, repeat=repeat, queries=queries)
-        outdated = stale(queries, paths.root / "dbt_target")
-        for query in figure["queries"]:
-            if query["name"] in outdated:
-                query["warning"] = "; ".join(
-                    w for w in (query.get("warning"), outdated[query["name"]]) if w
-                )
+        queries = peer_queries(paths.root / "dbt_target")
+        figure = compare(paths.warehouse, workdir, engine, queries, repeat=repeat)
         return figure
     except Exception as error:
         return missing(f"{type(error).__name__}: {_first_line(error)}")
@@ -499,9 +492,9 @@ def _notes(result: dict[str, Any]) -> list[str]:
             "indexes (every query reads whole tables); "
             + ", ".join(f"{k}={v}" for k, v in pg["settings"].items())
             + ".",
-            f"- Peer queries: `bench/sql/peer/*.sql`, each the compiled select of a dbt model, "
-            f"materialised as a temporary table on both engines; median of {peer['repeat']} runs "
-            "after one warm-up.",
+            "- Peer queries: the compiled selects of the dbt models named in `bench/peer.py`, "
+            "from the bench's own build, materialised as a temporary table on both engines; "
+            f"median of {peer['repeat']} runs after one warm-up.",
         ]
     heaviest = next(
         (s for s in reversed(result["scales"]) if not is_missing(s.get("heaviest_models"))), None

@@ -13,9 +13,10 @@ import duckdb
 import pytest
 
 from bench import peer_sql, run
-from bench.peer import EngineSettings, PeerQuery, compare, peer_queries
+from bench.peer import PEER_MODELS, EngineSettings, PeerQuery, compare, peer_queries
 from bench.postgres import postgres_type, throwaway_cluster
 from bench.superset import percentile
+from minzheng import settings
 
 
 def test_throwaway_cluster_runs_a_query_and_leaves_nothing() -> None:
@@ -70,7 +71,7 @@ def test_peer_comparison_on_a_tiny_warehouse(
     assert engine.duckdb()["memory_limit"] == "1024MiB"
     assert engine.postgres()["max_parallel_workers_per_gather"] == "1"
 
-    result = compare(warehouse, tmp_path / "peer", engine, repeat=2, queries=queries)
+    result = compare(warehouse, tmp_path / "peer", engine, queries, repeat=2)
 
     monthly, duckdb_only = result["queries"]
     assert monthly["rows"] == 24 and "warning" not in monthly
@@ -82,17 +83,11 @@ def test_peer_comparison_on_a_tiny_warehouse(
     assert result["duckdb"]["settings"]["threads"] == 2
 
 
-def test_peer_queries_are_the_heavy_models_and_read_warehouse_tables() -> None:
-    queries = peer_queries()
-    assert 3 <= len(queries) <= 5
-    for query in queries:
-        assert query.reads, query.name
-        assert set(query.header) == {"model", "compiled"}, query.name
-        assert query.header["model"].endswith(f"/{query.name}.sql")
-        assert all(
-            table.split(".")[0] in {"staging", "conformed", "marts", "kpi"} for table in query.reads
-        )
-        assert "warehouse" not in query.body.lower().split("--")[0]
+def test_the_peer_models_are_mart_and_kpi_models_of_the_project() -> None:
+    models = settings.DBT_PROJECT_DIR / "models"
+    for name in PEER_MODELS:
+        (path,) = list(models.rglob(f"{name}.sql"))
+        assert path.relative_to(models).parts[0] in {"marts", "kpi"}, name
 
 
 @pytest.mark.parametrize(
@@ -321,26 +316,22 @@ def _target(folder: Path, compiled: dict[str, str]) -> Path:
     return folder
 
 
-def test_peer_files_know_when_their_model_changed(tmp_path: Path) -> None:
-    compiled = '-- a comment\nselect county_code, count(*) as n\nfrom "warehouse"."marts"."fct_a"\ngroup by 1'
-    text = peer_sql.render("fct_a", "marts/area/fct_a.sql", compiled)
-    query = PeerQuery("fct_a", text)
+def test_peer_queries_are_the_compiled_models_portable_to_both_engines(tmp_path: Path) -> None:
+    compiled = (
+        "-- a comment naming marts.not_read\n"
+        "select county_code, cast(count(*) as double) as n\n"
+        'from "warehouse"."marts"."fct_a" group by 1'
+    )
+    target = _target(tmp_path / "target", {"fct_a": compiled, "fct_b": "select 1"})
+    (query,) = peer_queries(target, ("fct_a",))
+    assert query.name == "fct_a"
     assert query.reads == ["marts.fct_a"]
-    assert query.header == {
-        "model": "marts/area/fct_a.sql",
-        "compiled": peer_sql.fingerprint(compiled),
-    }
-    # Comments, layout and the database name do not count; the SQL does.
-    same = 'select county_code,   count(*) as n from "wh"."marts"."fct_a" group by 1 -- other'
-    assert peer_sql.fingerprint(same) == peer_sql.fingerprint(compiled)
-    unchanged = _target(tmp_path / "unchanged", {"fct_a": same})
-    assert peer_sql.stale([query], unchanged) == {}
-    changed = _target(tmp_path / "changed", {"fct_a": same.replace("count(*)", "sum(1)")})
-    assert "predates the model's current SQL" in peer_sql.stale([query], changed)["fct_a"]
-    assert peer_sql.stale([query], _target(tmp_path / "gone", {})) == {
-        "fct_a": "its model was not built"
-    }
-    assert run.heaviest_models(unchanged) == [{"model": "fct_a", "seconds": 1.0}]
+    assert '"warehouse"' not in query.sql
+    assert "as double precision" in query.sql
+    assert query.adaptations == ("cast(… as double) as cast(… as double precision) (1×)",)
+    with pytest.raises(ValueError, match="compiled no fct_gone"):
+        peer_queries(target, ("fct_a", "fct_gone"))
+    assert run.heaviest_models(target)[0] == {"model": "fct_a", "seconds": 1.0}
 
 
 def test_a_failed_process_is_reported_by_its_first_error(tmp_path: Path) -> None:
