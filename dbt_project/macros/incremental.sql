@@ -27,14 +27,16 @@
     affected_groups  groups with a row version extracted after the watermark; groups of a held row
                      whose version changed or that left staging (quarantined); and, with a lookup,
                      groups whose looked-up values differ from what the model holds (compared: pairs
-                     [held column, lookup column]; a lookup row that is gone differs too) or whose
-                     lookup row was extracted after the watermark (lookup_extracted_at: a late
-                     lookup row that an inner join now lets in);
+                     [held column, lookup column]; a lookup row that is gone differs too); and, for
+                     a model that inner-joins its lookup (lookup_required), groups of a staged row
+                     it does not hold: a late lookup row may now let it in. Lookup rows are never
+                     compared with the model's watermark: the lookup's batches land on their own
+                     clock, so a lookup extracted after the model's last row would look late forever;
     held_in_affected the keys the model holds in those groups (retracted unless rebuilt).
     rows: the CTE of current staged rows (unique_key, group_key, lookup_key, extracted_at); lookup:
     a CTE with one row per lookup_key (default group_key). A group holds every row whose value
     depends on another (twin orders of a resident, repeat payments of a recipient). -#}
-{% macro incremental_scope(rows, unique_key, group_key, lookup=none, lookup_key=none, compared=[], lookup_extracted_at=false) -%}
+{% macro incremental_scope(rows, unique_key, group_key, lookup=none, lookup_key=none, compared=[], lookup_required=false) -%}
     {%- set held = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
     {%- if execute and 'extracted_at' not in held -%}
         {{ exceptions.raise_compiler_error(
@@ -70,15 +72,15 @@ affected_groups as (
     left join {{ rows }}
         on held_rows.{{ unique_key }} = {{ rows }}.{{ unique_key }}
     where {{ rows }}.{{ unique_key }} is null or {{ is_extracted_since_watermark(rows ~ '.extracted_at') }}
-    {%- if lookup and lookup_extracted_at %}
+    {%- if lookup and lookup_required %}
 
     union
 
     select {{ rows }}.{{ group_key }}
     from {{ rows }}
-    inner join {{ lookup }}
-        on {{ rows }}.{{ lookup_key }} = {{ lookup }}.{{ lookup_key }}
-    where {{ is_extracted_since_watermark(lookup ~ '.extracted_at') }}
+    left join held_rows
+        on {{ rows }}.{{ unique_key }} = held_rows.{{ unique_key }}
+    where held_rows.{{ unique_key }} is null
     {%- endif %}
     {%- if lookup and compared %}
 

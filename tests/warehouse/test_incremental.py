@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from dbt_runner import DATA_AS_OF, run_dbt
-from warehouse_raw_fixtures import write_late_batches, write_raw_zone
+from warehouse_raw_fixtures import write_late_batches, write_lookup_only_batches, write_raw_zone
 
 INCREMENTAL = "config.materialized:incremental"
 
@@ -150,3 +150,37 @@ def test_corrections_retractions_and_late_arrivals(runs: Runs) -> None:
     assert "CS0000000002" not in submissions
     assert submissions["CS0000000001"]["county_code"] == "321282"
     assert "CS0000000005" in submissions
+
+
+@pytest.fixture(scope="module")
+def rebuilt_keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[object]]:
+    """Per resident-grouped fact, the keys a night rebuilt after a lookup-only re-extraction.
+
+    Every held row is marked (extracted_at moved on by a microsecond, so the watermark moves with
+    it); a row the incremental run rebuilds comes back with its staged extracted_at, unmarked.
+    """
+    data_dir = write_raw_zone(tmp_path_factory.mktemp("minzheng_incremental_scope"))
+    facts = {"marts.fct_home_service_orders": "order_id", "marts.fct_care_visits": "visit_id"}
+    run_dbt(["seed", "--quiet"], data_dir)
+    build = ["run", "-s", "+fct_home_service_orders", "+fct_care_visits", "--vars", DATA_AS_OF]
+    run_dbt(build, data_dir)
+    with duckdb.connect(str(data_dir / "warehouse.duckdb")) as conn:
+        for fact in facts:
+            conn.execute(f"update {fact} set extracted_at = extracted_at + interval 1 microsecond")
+    write_lookup_only_batches(data_dir)
+    run_dbt(build, data_dir)
+    rebuilt: dict[str, set[object]] = {}
+    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as conn:
+        for fact, key in facts.items():
+            rows = conn.execute(
+                f"select {key} from {fact} where microsecond(extracted_at) % 1000 = 0"
+            ).fetchall()
+            rebuilt[fact] = {row[0] for row in rows}
+    return rebuilt
+
+
+def test_a_night_rebuilds_only_the_groups_it_touches(rebuilt_keys: dict[str, set[object]]) -> None:
+    # LN00000004's new order rebuilds her orders; LN00000001's record was re-extracted unchanged,
+    # so her order 101 and visit 201 are left as they were.
+    assert rebuilt_keys["marts.fct_home_service_orders"] == {104, 105, 107}
+    assert rebuilt_keys["marts.fct_care_visits"] == set()

@@ -854,6 +854,28 @@ def write_late_batches(root: Path) -> None:
     )
 
 
+def write_lookup_only_batches(root: Path) -> None:
+    """An extraction an hour after the first: resident LN00000001 re-landed unchanged (her lookup
+    row is now newer than every order and visit) and one new order for LN00000004."""
+    at = FIRST_BATCH_AT.replace(hour=FIRST_BATCH_AT.hour + 1)
+    write_batch(
+        root,
+        "elderly_care",
+        "older_residents",
+        "or_b1_again",
+        [_resident("LN00000001", 11, "321202001002", "1950-03-15", "2024-01-01 08:00:00")],
+        extracted_at=at,
+    )
+    write_batch(
+        root,
+        "elderly_care",
+        "home_service_orders",
+        "ho_b1_next",
+        [_order("107", "LN00000004", "2024-12-20", "助洁", "2024-12-20 10:00:00")],
+        extracted_at=at,
+    )
+
+
 def write_raw_zone(root: Path) -> Path:
     from sources.simulate import simulate
 

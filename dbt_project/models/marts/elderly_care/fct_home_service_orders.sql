@@ -40,7 +40,7 @@ residents as (
 {% if is_incremental() -%}
     {{ incremental_scope(
         'orders', 'order_id', 'resident_id',
-        lookup='residents', compared=[['county_code', 'county_code']], lookup_extracted_at=true,
+        lookup='residents', compared=[['county_code', 'county_code']], lookup_required=true,
     ) }},
 {%- endif %}
 
