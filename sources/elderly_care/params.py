@@ -44,6 +44,10 @@ LIVING_ALONE_RATE = 0.04
 LEFT_BEHIND_RATE = 0.025
 DISABLED_RATE = 0.02
 LOW_INCOME_RATE = 0.03
-# Home-service orders per government-served person per year (1 + Poisson) and non-purchased share.
-ORDERS_PER_SERVED = 4.0
+# Home-service orders per government-served person per year (1 + Poisson: about one service a
+# month, the usual purchased package) and the non-purchased share.
+ORDERS_PER_SERVED = 13.0
 PRIVATE_ORDER_SHARE = 0.3
+# Visits beyond the first in a month a flagged resident is visited (Poisson): weekly calls for
+# those living alone, monthly home visits for the rest.
+EXTRA_VISITS_PER_VISITED_MONTH = 0.9

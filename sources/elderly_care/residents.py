@@ -136,7 +136,7 @@ def home_service_orders(
 def care_visits(
     rng: np.random.Generator, res: pd.DataFrame, start: date, end: date
 ) -> pd.DataFrame:
-    """Visits to flagged residents: per month, visited at the district's rate (some twice)."""
+    """Visits to flagged residents: per month, visited at the district's rate, often again."""
     flagged = (
         res["living_alone"] | res["left_behind"] | res["disabled"] | res["low_income"]
     ).to_numpy()
@@ -144,15 +144,17 @@ def care_visits(
     county = res["county_code"].to_numpy(str)[rows]
     rate = pd.Series(county).map({c: p.visit_rate for c, p in EC_PROFILES.items()}).to_numpy()
     turns_60 = res["turns_60"].to_numpy("datetime64[D]")[rows]
-    months = pd.date_range(start, end, freq="MS").to_numpy().astype("datetime64[D]")
-    month_ends = pd.date_range(start, end, freq="ME").to_numpy().astype("datetime64[D]")
+    # Calendar months of the range, the first and last cut to the range's own start and end.
+    month_index = np.arange(np.datetime64(start, "M"), np.datetime64(end, "M") + 1)
+    months = np.maximum(month_index.astype("datetime64[D]"), d64(start))
+    month_ends = np.minimum((month_index + 1).astype("datetime64[D]") - 1, d64(end))
     visited = (rng.random((len(rows), len(months))) < rate[:, None]) & (
         turns_60[:, None] <= month_ends[None, :]
     )
     who, m = np.nonzero(visited)
-    twice = rng.random(len(who)) < 0.15
-    who = np.r_[who, who[twice]]
-    m = np.r_[m, m[twice]]
+    repeats = 1 + rng.poisson(params.EXTRA_VISITS_PER_VISITED_MONTH, len(who))
+    who = np.repeat(who, repeats)
+    m = np.repeat(m, repeats)
     length = ((month_ends[m] - months[m]) / DAY).astype(int) + 1
     when = months[m] + (rng.random(len(who)) * length).astype(int) * DAY
     visits = pd.DataFrame(

@@ -86,6 +86,10 @@ def test_magnitudes_follow_the_domain(simulated: dict[str, Any], store_path: Pat
     surveys = _table(store_path, "child_survey_submissions")
     assert surveys["village_code"].nunique() == len(real_villages()) == 1721
 
+    # A city-year is about ten million source rows (design.md); the default range is two years.
+    rows = sum(sum(entities.values()) for entities in simulated["summary"]["counts"].values())
+    assert rows / 2 == pytest.approx(10_000_000 * SCALE, rel=0.15)
+
 
 @functools.cache
 def _read_latest_deaths(out: Path) -> pd.DataFrame:
