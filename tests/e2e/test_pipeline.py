@@ -114,6 +114,11 @@ def test_the_export_and_its_manifest_exist(data_env: dict[str, str]) -> None:
         assert digest == entry["sha256"]
 
 
+def test_the_build_keeps_its_dbt_target_in_the_data_dir(data_env: dict[str, str]) -> None:
+    results = list((Path(data_env["MINZHENG_DATA_DIR"]) / "dbt_runs").glob("*/run_results.json"))
+    assert results, "the warehouse build left no target folder under dbt_runs/"
+
+
 def test_a_drifted_export_blocks_publish_and_leaves_serving_untouched(
     data_env: dict[str, str],
 ) -> None:
