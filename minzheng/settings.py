@@ -92,6 +92,11 @@ class Paths:
     def alerts(self) -> Path:
         return self.root / "alerts"
 
+    @property
+    def dbt_runs(self) -> Path:
+        """One dbt target folder per warehouse build (compiled SQL, run_results), newest kept."""
+        return self.root / "dbt_runs"
+
 
 def paths() -> Paths:
     return Paths(data_dir())

@@ -49,9 +49,10 @@ def superset_dashboards(semantic_layer: Path = SEMANTIC_LAYER) -> list[dg.AssetS
     them, it never materialises them. The list follows the action lines of the semantic layer,
     the same source the Superset bootstrap builds the dashboards from.
     """
-    lines = yaml.safe_load(semantic_layer.read_text(encoding="utf-8"))["action_lines"]
-    dashboards = [("overview", "五大行动总览")] + [
-        (f"line-{line['code'].lower()}", line["name_zh"]) for line in lines
+    layer = yaml.safe_load(semantic_layer.read_text(encoding="utf-8"))
+    overview = layer["overview_dashboard"]
+    dashboards = [(overview["slug"], overview["title"])] + [
+        (line["dashboard"], line["name_zh"]) for line in layer["action_lines"]
     ]
     return [
         dg.AssetSpec(

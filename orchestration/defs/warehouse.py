@@ -7,7 +7,10 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from minzheng import settings
 from minzheng.locks import exclusive
-from orchestration.lib.dbt import DBT_PROJECT, WarehouseTranslator
+from orchestration.lib.dbt import DBT_PROJECT, WarehouseTranslator, prune_build_folders
+
+# The last builds' compiled SQL and run_results stay for debugging; older ones are deleted.
+KEPT_BUILD_FOLDERS = 14
 
 
 class WarehouseBuildConfig(dg.Config):
@@ -28,6 +31,8 @@ def warehouse_models(
     args = ["build", "--vars", json.dumps(dbt_vars)]
     if config.full_refresh:
         args.append("--full-refresh")
+    target = settings.paths().dbt_runs / context.run_id
     # dbt runs in its own process: the build file is free again for the checks and publish.
     with exclusive(settings.paths().root / ".warehouse.lock", "the warehouse build"):
-        yield from dbt.cli(args, context=context).stream()
+        prune_build_folders(settings.paths().dbt_runs, keep=KEPT_BUILD_FOLDERS - 1)
+        yield from dbt.cli(args, context=context, target_path=target).stream()

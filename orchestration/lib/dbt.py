@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -75,3 +76,14 @@ def prepare_manifest(force: bool = False) -> Path:
         check=True,
     )
     return target
+
+
+def prune_build_folders(folder: Path, keep: int) -> None:
+    """Delete all but the newest `keep` build folders: a nightly build leaves about 40 MB."""
+    if not folder.is_dir():
+        return
+    builds = sorted(
+        (p for p in folder.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True
+    )
+    for stale in builds[keep:]:
+        shutil.rmtree(stale, ignore_errors=True)

@@ -492,14 +492,15 @@ class Bundle:
 
     # -- dashboards --
     def _overview(self) -> Dashboard:
+        overview = self.semantic["overview_dashboard"]
         intro = (
-            "## 五大行动总览\n"
+            f"## {overview['title']}\n"
             "每项指标的实际值、目标值、序时进度与状态（最新月，市本级与各区县）。"
             "序时完成率 = 实际值 ÷ 序时进度：绿色为达标或序时达标，红色为滞后。"
         )
         return Dashboard(
-            slug="overview",
-            title="五大行动总览",
+            slug=overview["slug"],
+            title=overview["title"],
             rows=[[intro], [self._status_chart()], [self._progress_table(None)]],
         )
 
@@ -516,7 +517,7 @@ class Bundle:
         for ds in self.datasets.values():
             if ds.action_line == code:
                 rows.extend([chart] for chart in self._fact_charts(ds))
-        return Dashboard(slug=f"line-{code.lower()}", title=line["name_zh"], rows=rows)
+        return Dashboard(slug=line["dashboard"], title=line["name_zh"], rows=rows)
 
     # -- serialisation --
     def charts(self) -> list[Chart]:

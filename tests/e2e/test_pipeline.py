@@ -114,6 +114,11 @@ def test_the_export_and_its_manifest_exist(data_env: dict[str, str]) -> None:
         assert digest == entry["sha256"]
 
 
+def test_the_build_keeps_its_dbt_target_in_the_data_dir(data_env: dict[str, str]) -> None:
+    results = list((Path(data_env["MINZHENG_DATA_DIR"]) / "dbt_runs").glob("*/run_results.json"))
+    assert results, "the warehouse build left no target folder under dbt_runs/"
+
+
 def test_a_drifted_export_blocks_publish_and_leaves_serving_untouched(
     data_env: dict[str, str],
 ) -> None:
@@ -229,14 +234,19 @@ def _dbt_build_running(session: int) -> bool:
     return False
 
 
-def test_a_run_killed_mid_build_leaves_serving_intact_and_the_next_run_heals(
+def test_a_night_killed_mid_build_heals_and_equals_a_full_rebuild(
     data_env: dict[str, str],
 ) -> None:
+    """One day later the night lands only the day's batches; killed mid-build, it leaves serving
+    as it was; the next run lands nothing more, heals, and gives what a full rebuild gives."""
     serving = _serving(data_env)
     raw = Path(data_env["MINZHENG_DATA_DIR"]) / "raw"
     batches_before = _raw_batches(raw)
-    before_bytes = hashlib.sha256(serving.read_bytes()).hexdigest()
     before = _content_hashes(serving)
+    before_bytes = hashlib.sha256(serving.read_bytes()).hexdigest()
+    advanced = _minzheng(data_env, "simulate", "advance", "--days", "1", "--no-progress")
+    assert advanced.returncode == 0, advanced.stdout + advanced.stderr
+
     process = subprocess.Popen(
         [MINZHENG, "run"],
         env=data_env,
@@ -253,37 +263,28 @@ def test_a_run_killed_mid_build_leaves_serving_intact_and_the_next_run_heals(
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=60)
     assert hashlib.sha256(serving.read_bytes()).hexdigest() == before_bytes
-    healed = _minzheng(data_env, "run")
-    assert healed.returncode == 0, healed.stdout + healed.stderr
-    # Re-running the same window twice (the killed run and this one) landed nothing new.
-    assert _raw_batches(raw) == batches_before
-    assert _content_hashes(serving) == before
-    assert "every batch reconciles" in healed.stdout
 
-
-def test_one_day_later_the_night_lands_only_new_batches_and_equals_a_full_rebuild(
-    data_env: dict[str, str],
-) -> None:
-    raw = Path(data_env["MINZHENG_DATA_DIR"]) / "raw"
-    batches_before = _raw_batches(raw)
-    advanced = _minzheng(data_env, "simulate", "advance", "--days", "1", "--no-progress")
-    assert advanced.returncode == 0, advanced.stdout + advanced.stderr
-    night = _minzheng(data_env, "run")
-    assert night.returncode == 0, night.stdout + night.stderr
-    batches_after = _raw_batches(raw)
-    assert batches_before < batches_after, "the night landed nothing"
-    new_batches = batches_after - batches_before
+    landed = _raw_batches(raw)
+    assert batches_before < landed, "the night landed nothing"
+    new_batches = {batch for _, batch in landed - batches_before}
     manifests = [json.loads(p.read_text("utf-8")) for p in raw.rglob("*.manifest.json")]
-    new_manifests = [m for m in manifests if m["batch_id"] in {b for _, b in new_batches}]
     # Only the changes since the watermark: a day's worth, never the whole history again.
-    assert sum(m["row_count"] for m in new_manifests) < 0.05 * sum(
+    assert sum(m["row_count"] for m in manifests if m["batch_id"] in new_batches) < 0.05 * sum(
         m["row_count"] for m in manifests
     )
-    incremental = _content_hashes(_serving(data_env))
+
+    healed = _minzheng(data_env, "run")
+    assert healed.returncode == 0, healed.stdout + healed.stderr
+    assert "every batch reconciles" in healed.stdout
+    # Re-running the killed run's window landed nothing new.
+    assert _raw_batches(raw) == landed
+    night = _content_hashes(serving)
+    assert night != before, "the night changed nothing that is served"
+
     rebuilt = _minzheng(data_env, "run", "--full-refresh")
     assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
-    assert _raw_batches(raw) == batches_after
-    assert _content_hashes(_serving(data_env)) == incremental
+    assert _raw_batches(raw) == landed
+    assert _content_hashes(serving) == night
 
 
 def _raw_batches(raw: Path) -> set[tuple[str, str]]:

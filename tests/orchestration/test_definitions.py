@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import dagster as dg
 
 from orchestration.definitions import build_definitions
-from orchestration.lib.dbt import prepare_manifest
+from orchestration.lib.dbt import prepare_manifest, prune_build_folders
 
 
 def test_definitions_load_with_every_layer() -> None:
@@ -62,3 +65,14 @@ def test_every_raw_asset_has_a_freshness_check() -> None:
     }
     assert raw_keys and raw_keys <= checked
     assert next(s for s in definitions.sensors or [] if s.name == "raw_zone_freshness") is not None
+
+
+def test_only_the_newest_build_folders_are_kept(tmp_path: Path) -> None:
+    for age in range(5):
+        build = tmp_path / f"run-{age}"
+        (build / "compiled").mkdir(parents=True)
+        os.utime(build, (1_700_000_000 - age * 86_400,) * 2)
+    (tmp_path / "not-a-build.txt").write_text("kept", encoding="utf-8")
+    prune_build_folders(tmp_path, keep=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-build.txt", "run-0", "run-1"]
+    prune_build_folders(tmp_path / "absent", keep=2)  # nothing built yet: nothing to do
