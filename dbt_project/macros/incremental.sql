@@ -143,3 +143,44 @@ held_in_affected as (
 {% macro delete_retracted_rows(marker_column='extracted_at') -%}
     delete from {{ this }} where {{ marker_column }} is null
 {%- endmacro %}
+
+{#- Incremental base models (the largest raw entities), so that a night reads and ranks only the
+    records it touched rather than every version ever landed.
+
+    Render right after the base model's `select * from source(...)`: on an incremental run it keeps
+    the raw versions of the records that have a version extracted after the model's watermark, and,
+    with group_column, of every record the model holds in the same group or in the group such a
+    record leaves (a window over the group, such as twin orders of a resident, must see all of it).
+    The model then ranks those versions as before and merges the latest on its unique key; a
+    record never leaves the raw zone, so nothing is retracted. key_type: the cast of the raw key
+    text to the model's key (none: kept as text). -#}
+{% macro only_records_with_new_versions(source_relation, key_column, key_type=none, group_column=none) -%}
+    {%- if is_incremental() -%}
+    {%- set raw_key = ('cast(' ~ key_column ~ ' as ' ~ key_type ~ ')') if key_type else key_column -%}
+    where {{ raw_key }} in (
+        with new_versions as (
+            select
+                {{ raw_key }} as {{ key_column }}{{ ", " ~ group_column if group_column }}
+            from {{ source_relation }}
+            where {{ is_extracted_since_watermark('_extracted_at') }}
+        )
+        {%- if group_column %},
+
+        touched_groups as (
+            select new_versions.{{ group_column }} from new_versions
+            union
+            select held.{{ group_column }}
+            from {{ this }} as held
+            inner join new_versions on held.{{ key_column }} = new_versions.{{ key_column }}
+        )
+
+        select held.{{ key_column }}
+        from {{ this }} as held
+        inner join touched_groups
+            on held.{{ group_column }} is not distinct from touched_groups.{{ group_column }}
+        union
+        {%- endif %}
+        select new_versions.{{ key_column }} from new_versions
+    )
+    {%- endif -%}
+{%- endmacro %}

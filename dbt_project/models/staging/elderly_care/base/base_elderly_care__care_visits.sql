@@ -1,9 +1,12 @@
 -- 特殊困难老年人探访 (base): latest version per visit_id, typed, with its row-level contract.
+-- Incremental: a night re-ranks only the records with a new version (macros/incremental.sql).
+{{ config(materialized='incremental', unique_key='visit_id') }}
 with
 
 source as (
 
     select * from {{ source('elderly_care', 'care_visits') }}
+    {{ only_records_with_new_versions(source('elderly_care', 'care_visits'), 'visit_id', key_type='bigint') }}
 
 ),
 

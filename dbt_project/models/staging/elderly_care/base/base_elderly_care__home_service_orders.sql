@@ -1,9 +1,15 @@
 -- 居家上门服务订单 (base): latest version per order_id, typed, with its row-level contract.
+-- Incremental: a night re-ranks only the records with a new version (macros/incremental.sql).
+{{ config(materialized='incremental', unique_key='order_id') }}
 with
 
 source as (
 
     select * from {{ source('elderly_care', 'home_service_orders') }}
+    {{ only_records_with_new_versions(
+        source('elderly_care', 'home_service_orders'), 'order_id',
+        key_type='bigint', group_column='resident_id',
+    ) }}
 
 ),
 

@@ -1,9 +1,12 @@
 -- 老年人 (base): latest version per resident_id, typed, with its row-level contract.
+-- Incremental: a night re-ranks only the records with a new version (macros/incremental.sql).
+{{ config(materialized='incremental', unique_key='resident_id') }}
 with
 
 source as (
 
     select * from {{ source('elderly_care', 'older_residents') }}
+    {{ only_records_with_new_versions(source('elderly_care', 'older_residents'), 'resident_id') }}
 
 ),
 

@@ -1,9 +1,12 @@
 -- 救助补贴发放 (base): latest version per payment, typed, with its row-level contract.
+-- Incremental: a night re-ranks only the records with a new version (macros/incremental.sql).
+{{ config(materialized='incremental', unique_key='payment_id') }}
 with
 
 source as (
 
     select * from {{ source('smart_assistance', 'subsidy_payments') }}
+    {{ only_records_with_new_versions(source('smart_assistance', 'subsidy_payments'), 'payment_id') }}
 
 ),
 
