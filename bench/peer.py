@@ -225,11 +225,16 @@ def compare(
             " current_setting('temp_directory')"
         ).fetchone()
         assert duck_settings is not None
+        threads, memory_limit, temp_directory = duck_settings
         result["duckdb"] = {
             "version": duckdb.__version__,
-            "settings": dict(
-                zip(["threads", "memory_limit", "temp_directory"], duck_settings, strict=True)
-            ),
+            "settings": {
+                "threads": threads,
+                "memory_limit": memory_limit,
+                # Relative to the scale's data folder: a result names no machine's paths.
+                "temp_directory": "<scale data>/"
+                + Path(temp_directory).relative_to(workdir.parent).as_posix(),
+            },
             "load_seconds": round(duckdb_load, 2),
         }
         result["postgres"] = {
