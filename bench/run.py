@@ -1,11 +1,12 @@
 """`make bench`: every figure of the pipeline at each scale, side by side, as seconds and ratios.
 
-Per scale, in one fresh data directory: the stages one process each (wall time and peak memory),
-the floor scan, the heaviest mart/KPI selects on DuckDB and on PostgreSQL, Superset's chart-data
-latency, and a full `minzheng run` followed by a one-day night. Every figure of one result is
-measured in the same run on the same machine, because the machines are shared and noisy: compare
-ratios, not seconds across runs. A figure that cannot be measured says why (``not_measured``);
-none is left out.
+Per scale, in one fresh data directory: the simulation; a full `minzheng run` from an empty raw
+zone, whose stages (extract, checks, build, publish, export) are its own Dagster steps, with the
+memory of its process tree sampled; a bare `dbt build` and the floor scan on the raw zone it
+landed; the heaviest mart/KPI selects on DuckDB and on PostgreSQL; Superset's chart-data latency;
+and a one-day night after the full run. Every figure of one result is measured in the same run on
+the same machine, because the machines are shared and noisy: compare ratios, not seconds across
+runs. A figure that cannot be measured says why (``not_measured``); none is left out.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -32,19 +34,31 @@ BENCH_DIR = Path(__file__).resolve().parent
 RESULTS = BENCH_DIR / "results"
 README = settings.PROJECT_ROOT / "README.md"
 MINZHENG = str(Path(sys.executable).with_name("minzheng"))
-STAGES = ["simulate", "extract", "checks", "dbt_build", "dagster_build", "publish", "export"]
-# What one pipeline run does, stage by stage (the scaling basis when a full run is missing).
-PIPELINE = ["extract", "checks", "dbt_build", "publish", "export"]
+# The stage rows of the table. simulate, dbt_build and floor are processes of their own; the
+# others are the steps of the full `minzheng run`, as the pipeline really runs them.
+STAGES = [
+    "simulate",
+    "extract",
+    "checks",
+    "dbt_build",
+    "dagster_build",
+    "publish",
+    "export",
+    "run_outside_steps",
+]
 STAGE_LABELS = {
     "simulate": "simulate (source systems)",
-    "extract": "extract (Dagster, every source)",
-    "checks": "checks (Great Expectations, raw suites)",
-    "dbt_build": "dbt_build (bare `dbt build`)",
-    "dagster_build": "dagster_build (the same models through Dagster)",
-    "publish": "publish",
-    "export": "export (provincial quarter)",
+    "extract": "extract (every source; the full run's extract steps)",
+    "checks": "checks (Great Expectations, reconciliation, freshness; the full run's check steps)",
+    "dbt_build": "dbt_build (bare `dbt build` from an empty warehouse)",
+    "dagster_build": "dagster_build (the same models: the full run's `warehouse_models` step)",
+    "publish": "publish (the full run's step)",
+    "export": "export (provincial quarter; the full run's step)",
+    "run_outside_steps": "the full run outside its steps (start-up, Dagster between steps)",
     "floor": "floor scan (every column of every raw batch)",
 }
+# Resident memory of a run's process tree is read this often (seconds).
+SAMPLE_SECONDS = 0.25
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 Figure = dict[str, Any]
@@ -63,8 +77,20 @@ def is_missing(figure: Any) -> bool:
     return figure is None or (isinstance(figure, dict) and "not_measured" in figure)
 
 
-def measure(argv: list[str], env: dict[str, str], log: Path, name: str) -> Figure:
-    """Run one process; wait4 gives the peak memory of it and the children it waited for."""
+def measure(
+    argv: list[str],
+    env: dict[str, str],
+    log: Path,
+    name: str,
+    samples: list[tuple[float, float]] | None = None,
+) -> Figure:
+    """Run one process: its wall time and the peak resident memory of its process tree.
+
+    The tree's memory is the sum over every process in it, read every SAMPLE_SECONDS (into
+    ``samples`` as (epoch seconds, MiB) when given, so that the peak of each step inside can be
+    found); wait4's peak of the largest single process covers what falls between two readings.
+    """
+    samples = [] if samples is None else samples
     with log.open("a", encoding="utf-8") as handle:
         handle.write(f"\n=== {name}: {' '.join(argv)}\n")
         handle.flush()
@@ -73,12 +99,40 @@ def measure(argv: list[str], env: dict[str, str], log: Path, name: str) -> Figur
         process = subprocess.Popen(
             argv, env=env, stdout=handle, stderr=handle, cwd=settings.PROJECT_ROOT
         )
+        sampler = threading.Thread(
+            target=_sample_tree, args=(process, samples), name="bench-rss", daemon=True
+        )
+        sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        raise StageFailed(f"{name} failed (exit {code}: {first_error(log, offset)})")
-    return {"seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+        process.returncode = os.waitstatus_to_exitcode(status)
+        sampler.join()
+    if process.returncode != 0:
+        raise StageFailed(f"{name} failed (exit {process.returncode}: {first_error(log, offset)})")
+    peak = max([usage.ru_maxrss / 1024, *(mib for _, mib in samples)])
+    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak, 1)}
+
+
+def _sample_tree(process: subprocess.Popen[bytes], samples: list[tuple[float, float]]) -> None:
+    page_mib = os.sysconf("SC_PAGE_SIZE") / 2**20
+    while process.returncode is None:
+        samples.append((time.time(), tree_rss_pages(process.pid) * page_mib))
+        time.sleep(SAMPLE_SECONDS)
+
+
+def tree_rss_pages(pid: int) -> int:
+    """Resident pages of a process and all its descendants (0 for those already gone)."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        proc = Path("/proc") / str(current)
+        try:
+            total += int((proc / "statm").read_text().split()[1])
+            for task in (proc / "task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total
 
 
 _ERROR = re.compile(r"^(?:[\w.]+(?:Error|Exception)|Error|ERROR)\b.*")
@@ -125,25 +179,30 @@ def run_scale(scale: float, log: Path, repeat: int, chart_repeat: int) -> dict[s
     env.pop("MINZHENG_SA_API_TOKEN", None)
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
+    paths = settings.Paths(data)
 
     stages: dict[str, Figure] = {}
+    runs: dict[str, Figure] = {}
     failed: str | None = None
-    for stage in [*STAGES, "floor"]:
-        if failed:
-            stages[stage] = missing(f"an earlier stage failed: {failed}")
-            continue
-        click.echo(f"scale {scale:g}: {stage} …", err=True)
-        if stage == "dagster_build":
-            # Both builds start from no warehouse: incremental models would otherwise find the
-            # bare build's tables and do less.
-            for leftover in data.glob("warehouse.duckdb*"):
-                leftover.unlink()
-        try:
+    try:
+        click.echo(f"scale {scale:g}: simulate …", err=True)
+        stages["simulate"] = measure(stage_argv("simulate"), env, log, "simulate")
+        click.echo(f"scale {scale:g}: full run …", err=True)
+        samples: list[tuple[float, float]] = []
+        started = time.time()
+        runs["full_run"] = measure([MINZHENG, "run"], env, log, "full run", samples)
+        stages |= full_run_stages(data / ".dagster", started, runs["full_run"], samples)
+        # The bare build starts from no warehouse too, on the raw zone the full run landed; the
+        # full run's warehouse is put back for the night.
+        full_run_warehouse = data / "full-run.warehouse.duckdb"
+        paths.warehouse.rename(full_run_warehouse)
+        for stage in ("dbt_build", "floor"):
+            click.echo(f"scale {scale:g}: {stage} …", err=True)
             stages[stage] = measure(stage_argv(stage), env, log, stage)
-        except StageFailed as error:
-            failed = str(error)
-            stages[stage] = missing(failed)
-    paths = settings.Paths(data)
+    except StageFailed as error:
+        failed = str(error)
+    for stage in [*STAGES, "floor"]:
+        stages.setdefault(stage, missing(f"the pipeline did not complete: {failed}"))
     result: dict[str, Any] = {
         "scale": scale,
         "raw_rows": raw_rows(paths) if paths.raw.exists() else None,
@@ -159,7 +218,9 @@ def run_scale(scale: float, log: Path, repeat: int, chart_repeat: int) -> dict[s
     if failed:
         reason = f"the pipeline did not complete: {failed}"
         result["peer"] = result["superset"] = missing(reason)
-        result["runs"] = {name: missing(reason) for name in ("full_run", "advance", "night_run")}
+        result["runs"] = {
+            name: runs.get(name) or missing(reason) for name in ("full_run", "advance", "night_run")
+        }
         result["incremental"] = missing(reason)
         return result
 
@@ -167,8 +228,11 @@ def run_scale(scale: float, log: Path, repeat: int, chart_repeat: int) -> dict[s
     result["peer"] = peer_figure(paths, data / "peer", repeat)
     click.echo(f"scale {scale:g}: Superset chart data …", err=True)
     result["superset"] = superset_figure(data, log, chart_repeat)
-    click.echo(f"scale {scale:g}: full run, one-day advance, night run …", err=True)
-    result["runs"] = incremental_runs(paths, env, log)
+    click.echo(f"scale {scale:g}: one-day advance, night run …", err=True)
+    for built in data.glob("warehouse.duckdb*"):
+        built.unlink()
+    full_run_warehouse.rename(paths.warehouse)
+    result["runs"] = runs | night_runs(env, log)
     runs = result["runs"]
     absent = [figure for figure in runs.values() if is_missing(figure)]
     result["incremental"] = (
@@ -177,6 +241,57 @@ def run_scale(scale: float, log: Path, repeat: int, chart_repeat: int) -> dict[s
         else ratio(runs["night_run"], runs["full_run"], ("night run", "full run"), digits=3)
     )
     return result
+
+
+def step_stage(step_key: str) -> str:
+    """Which stage of the table a step of `minzheng run` belongs to."""
+    if step_key == "warehouse_models":
+        return "dagster_build"
+    if step_key == "serving__minzheng":
+        return "publish"
+    if step_key.startswith("exports__"):
+        return "export"
+    if step_key.startswith("raw__") and not step_key.endswith("_source_contract"):
+        return "extract"
+    return "checks"
+
+
+def full_run_stages(
+    dagster_home: Path, started: float, full_run: Figure, samples: list[tuple[float, float]]
+) -> dict[str, Figure]:
+    """The stages of a `minzheng run` from the steps Dagster recorded for its runs: seconds summed
+    over a stage's steps (the run executes them one after another), MiB the peak of the sampled
+    process tree while they ran."""
+    import dagster as dg
+
+    instance = dg.DagsterInstance.from_config(str(dagster_home))
+    spans: dict[str, list[tuple[float, float]]] = {}
+    for record in instance.get_run_records(limit=10):
+        if record.create_timestamp.timestamp() < started:
+            continue
+        for step in instance.get_run_step_stats(record.dagster_run.run_id):
+            if step.start_time and step.end_time:
+                spans.setdefault(step_stage(step.step_key), []).append(
+                    (step.start_time, step.end_time)
+                )
+    stages: dict[str, Figure] = {}
+    for stage in ("extract", "checks", "dagster_build", "publish", "export"):
+        if stage not in spans:
+            stages[stage] = missing(f"the full run recorded no {stage} step")
+            continue
+        stages[stage] = {
+            "seconds": round(sum(end - start for start, end in spans[stage]), 2),
+            "steps": len(spans[stage]),
+            **_peak(samples, spans[stage]),
+        }
+    in_steps = sum(figure.get("seconds", 0.0) for figure in stages.values())
+    stages["run_outside_steps"] = {"seconds": round(full_run["seconds"] - in_steps, 2)}
+    return stages
+
+
+def _peak(samples: list[tuple[float, float]], spans: list[tuple[float, float]]) -> Figure:
+    inside = [mib for at, mib in samples if any(start <= at <= end for start, end in spans)]
+    return {"peak_rss_mb": round(max(inside), 1)} if inside else {}
 
 
 def heaviest_models(target: Path, top: int = 8) -> Any:
@@ -224,18 +339,10 @@ def superset_figure(data: Path, log: Path, repeat: int) -> Figure:
         return missing(f"{type(error).__name__}: {_first_line(error)} (see {_shown(log)})")
 
 
-def incremental_runs(paths: settings.Paths, env: dict[str, str], log: Path) -> dict[str, Figure]:
-    """A full `minzheng run` from an empty raw zone and warehouse, the sources moved on by one day
-    (`minzheng simulate advance --days 1`), then the night's `minzheng run`."""
+def night_runs(env: dict[str, str], log: Path) -> dict[str, Figure]:
+    """The sources moved on by one day (`minzheng simulate advance --days 1`), then the night's
+    `minzheng run` on the full run's raw zone and warehouse."""
     runs: dict[str, Figure] = {}
-    shutil.rmtree(paths.raw, ignore_errors=True)
-    for built in paths.root.glob("warehouse.duckdb*"):
-        built.unlink()
-    try:
-        runs["full_run"] = measure([MINZHENG, "run"], env, log, "full run")
-    except StageFailed as error:
-        after = missing("the full run failed")
-        return {"full_run": missing(str(error)), "advance": after, "night_run": after}
     advance = [MINZHENG, "simulate", "advance", "--days", "1"]
     started = time.perf_counter()
     done = subprocess.run(
@@ -260,21 +367,15 @@ def incremental_runs(paths: settings.Paths, env: dict[str, str], log: Path) -> d
 
 
 def scaling(small: dict[str, Any], large: dict[str, Any]) -> Figure:
-    """Time ratio against row ratio: the full runs when both exist, else the pipeline's stages."""
+    """The full runs' time ratio against the raw-row ratio."""
     if not small.get("raw_rows") or not large.get("raw_rows"):
         return missing("raw rows were not counted at both scales")
     full = [s.get("runs", {}).get("full_run") for s in (small, large)]
-    if not any(is_missing(f) for f in full):
-        basis, times = "full run", [f["seconds"] for f in full]
-    else:
-        stages = [[s["stages"][name] for name in PIPELINE] for s in (small, large)]
-        if any(is_missing(f) for side in stages for f in side):
-            return missing("neither the full runs nor every pipeline stage were measured at both")
-        basis = "stages " + " + ".join(PIPELINE)
-        times = [sum(f["seconds"] for f in side) for side in stages]
+    if any(is_missing(f) for f in full):
+        return missing("the full run was not measured at both scales")
     return {
-        "basis": basis,
-        "time_ratio": round(times[1] / max(times[0], 1e-9), 1),
+        "basis": "full run",
+        "time_ratio": round(full[1]["seconds"] / max(full[0]["seconds"], 1e-9), 1),
         "row_ratio": round(large["raw_rows"] / small["raw_rows"], 1),
         "versus_scale": small["scale"],
     }
@@ -473,7 +574,9 @@ def _notes(result: dict[str, Any]) -> list[str]:
         f"Machine: {facts['cores']} cores, {facts['memory_gib']} GiB; Python {facts['python']}, "
         f"DuckDB {facts['duckdb']}, dbt-core {facts['dbt_core']}, Dagster {facts['dagster']}, "
         f"PostgreSQL {facts['postgres']}, Superset {facts['superset']}. Seconds are wall time "
-        "and MiB the peak resident memory of the stage's process tree; every figure of one "
+        "and MiB the peak resident memory of the process tree (the sum over its processes, read "
+        "every 0.25 s, or the largest single process if larger); a stage that is a step of the "
+        "full run has the peak of the run's tree while its steps ran. Every figure of one "
         "column comes from one run on one machine: compare ratios, not seconds across runs.",
         "",
         f"- DuckDB in the pipeline stages: {pipeline['source']}: threads={pipeline['threads']}, "
@@ -523,7 +626,7 @@ def _shown(path: Path) -> str:
 
 def with_scaling(measured: list[dict[str, Any]]) -> None:
     if len(measured) == 1:
-        measured[0]["scaling"] = missing('one scale only: BENCH_SCALES="1.0 19" measures two')
+        measured[0]["scaling"] = missing('one scale only: BENCH_SCALES="1.0 2" measures two')
         return
     measured[0]["scaling"] = {"baseline": True}
     for scale in measured[1:]:

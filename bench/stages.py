@@ -1,4 +1,4 @@
-"""One pipeline stage per process, so that the benchmark can time it and read its peak memory.
+"""The stages the benchmark runs as processes of their own (the others are steps of `minzheng run`).
 
 ``python -m bench.stages <stage>`` with MINZHENG_DATA_DIR and MINZHENG_SCALE set.
 """
@@ -6,8 +6,6 @@
 from __future__ import annotations
 
 import json
-import os
-import secrets
 import shutil
 import subprocess
 import sys
@@ -54,66 +52,6 @@ def _dbt_build() -> None:
     )
 
 
-def _dagster(selection: str) -> None:
-    """Materialise a selection in process, as the orchestrator does at night."""
-    import dagster as dg
-
-    from orchestration.run import dagster_instance
-
-    instance = dagster_instance()
-    from orchestration.definitions import build_definitions
-    from orchestration.defs.quality import published_contract_checks, raw_contract_checks
-    from orchestration.defs.sources import all_extract_assets
-    from orchestration.defs.warehouse import warehouse_models
-
-    definitions = build_definitions()
-    assets = {"extract": all_extract_assets, "build": [warehouse_models]}[selection]
-    # The Great Expectations checks are timed on their own (the "checks" stage).
-    suites = dg.AssetSelection.checks(*raw_contract_checks, *published_contract_checks)
-    job = dg.define_asset_job(
-        f"bench_{selection}", selection=dg.AssetSelection.assets(*assets) - suites
-    )
-    resolved = dg.Definitions.merge(definitions, dg.Definitions(jobs=[job])).resolve_job_def(
-        job.name
-    )
-    result = resolved.execute_in_process(
-        instance=instance,
-        run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
-    )
-    if not result.success:
-        raise SystemExit(f"{selection} failed")
-
-
-def _checks() -> None:
-    from expectations.runner import validate_parquet
-    from expectations.suites import RAW_SUITES
-    from minzheng.raw_zone import RawZone
-
-    zone = RawZone(settings.paths().raw)
-    failed = []
-    for (source, entity), suite in RAW_SUITES.items():
-        # The same path as the raw-contract asset checks: SQL over the batch files.
-        if not validate_parquet(suite(), zone.batch_files(source, entity)).passed:
-            failed.append(f"{source}.{entity}")
-    if failed:
-        raise SystemExit(f"blocking checks failed: {failed}")
-
-
-def _publish() -> None:
-    from minzheng.publish import publish
-
-    paths = settings.paths()
-    publish(paths.warehouse, paths.serving)
-
-
-def _export() -> None:
-    from minzheng.export import export_quarter
-    from orchestration.defs.serving import latest_quarter
-
-    paths = settings.paths()
-    export_quarter(paths.serving, paths.exports, latest_quarter(paths.serving), "bench")
-
-
 def _floor() -> None:
     raw = settings.paths().raw
     with duckdb.connect() as connection:
@@ -129,30 +67,12 @@ def _simulate() -> None:
     simulate(paths.sources, scale=settings.scale(), progress=False)
 
 
-STAGES = {
-    "simulate": _simulate,
-    "extract": lambda: _dagster("extract"),
-    "checks": _checks,
-    "dbt_build": _dbt_build,
-    "dagster_build": lambda: _dagster("build"),
-    "publish": _publish,
-    "export": _export,
-    "floor": _floor,
-}
+STAGES = {"simulate": _simulate, "dbt_build": _dbt_build, "floor": _floor}
 
 
 @click.command()
 @click.argument("stage", type=click.Choice(sorted(STAGES)))
 def main(stage: str) -> None:
-    if stage == "extract" and not os.environ.get("MINZHENG_SA_API_URL"):
-        from sources.smart_assistance.server import serve_store
-
-        token = secrets.token_urlsafe(16)
-        store = settings.paths().sources / "smart_assistance" / "store.sqlite"
-        with serve_store(store, token) as url:
-            os.environ["MINZHENG_SA_API_URL"], os.environ["MINZHENG_SA_API_TOKEN"] = url, token
-            STAGES[stage]()
-        return
     started = time.perf_counter()
     STAGES[stage]()
     click.echo(f"{stage}: {time.perf_counter() - started:.1f} s", err=True)

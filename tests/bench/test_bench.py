@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -257,7 +258,7 @@ def test_table_says_why_each_missing_figure_is_missing() -> None:
     # Every figure has its row, measured or not; facts and settings follow the table.
     assert (
         len([line for line in table.splitlines() if line.startswith("| ")])
-        == 1 + 1 + 8 + 2 + 4 + 1 + 1 + 1
+        == 1 + 1 + 9 + 2 + 4 + 1 + 1 + 1
     )
     assert "PostgreSQL not installed, Superset not installed" in table
     assert "memory_limit=6.2 GiB" in table
@@ -279,12 +280,68 @@ def test_table_with_every_figure_and_two_scales() -> None:
     assert "not measured" not in table.replace("not measured: PostgreSQL cannot run it", "")
 
 
-def test_scaling_falls_back_to_the_pipeline_stages() -> None:
+def test_scaling_says_why_without_both_full_runs() -> None:
     small, large = _complete_scale(1.0, 1.0), _complete_scale(19.0, 20.0)
+    assert run.scaling(small, large)["time_ratio"] == 20.0
     large["runs"]["full_run"] = run.missing("the full run failed")
-    figure = run.scaling(small, large)
-    assert figure["basis"].startswith("stages extract")
-    assert figure["time_ratio"] == 20.0
+    assert run.scaling(small, large) == run.missing("the full run was not measured at both scales")
+
+
+def test_a_runs_steps_are_its_stages_with_the_sampled_peak_inside_them(tmp_path: Path) -> None:
+    import dagster as dg
+
+    def sleeping(name: str, seconds: float) -> dg.OpDefinition:
+        @dg.op(name=name)
+        def _step() -> None:
+            time.sleep(seconds)
+
+        return _step
+
+    @dg.job
+    def nightly() -> None:
+        sleeping("raw__src__entity", 0.3)()
+        sleeping("raw__src__entity_source_contract", 0.1)()
+        sleeping("warehouse_models", 0.2)()
+        sleeping("serving__minzheng", 0.1)()
+
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    started = time.time()
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        assert nightly.execute_in_process(instance=instance).success
+        steps = instance.get_run_step_stats(instance.get_run_records(limit=1)[0].dagster_run.run_id)
+    spans = {step.step_key: (step.start_time or 0.0, step.end_time or 0.0) for step in steps}
+    warehouse_start, warehouse_end = spans["warehouse_models"]
+    # One sample inside the build step, one outside every step.
+    samples = [((warehouse_start + warehouse_end) / 2, 900.0), (started - 1.0, 5000.0)]
+
+    stages = run.full_run_stages(home, started, {"seconds": 10.0}, samples)
+
+    assert stages["extract"]["steps"] == 1 and stages["extract"]["seconds"] >= 0.3
+    assert stages["checks"]["steps"] == 1
+    assert stages["dagster_build"]["peak_rss_mb"] == 900.0
+    assert "peak_rss_mb" not in stages["extract"]
+    assert stages["publish"]["steps"] == 1
+    assert stages["export"] == run.missing("the full run recorded no export step")
+    in_steps = sum(
+        f["seconds"] for n, f in stages.items() if n != "run_outside_steps" and "seconds" in f
+    )
+    assert stages["run_outside_steps"]["seconds"] == pytest.approx(10.0 - in_steps, abs=0.01)
+
+
+def test_the_sampled_peak_counts_every_process_of_the_tree(tmp_path: Path) -> None:
+    # A parent that holds little starts a child that holds 300 MiB for a moment.
+    child = "x = bytearray(300 * 2**20); import time; time.sleep(1.5)"
+    argv = [
+        sys.executable,
+        "-c",
+        f"import subprocess, sys; subprocess.run([sys.executable, '-c', {child!r}])",
+    ]
+    samples: list[tuple[float, float]] = []
+    figure = run.measure(argv, dict(os.environ), tmp_path / "bench.log", "tree", samples)
+    assert len(samples) >= 3
+    assert max(mib for _, mib in samples) >= 300
+    assert figure["peak_rss_mb"] >= 300
 
 
 def test_readme_section_is_replaced_between_its_markers(tmp_path: Path) -> None:
