@@ -397,7 +397,7 @@ def machine() -> dict[str, Any]:
     from bench.postgres import find_bindir
     from bench.superset import SUPERSET_PYTHON
 
-    with duckdb.connect() as connection:
+    with duckdb.connect(config={"memory_limit": settings.duckdb_memory_limit()}) as connection:
         defaults = connection.execute(
             "select current_setting('threads'), current_setting('memory_limit')"
         ).fetchone()
@@ -421,10 +421,14 @@ def machine() -> dict[str, Any]:
             ]
         ),
         "pipeline_duckdb_settings": {
-            "source": "dbt_project/profiles.yml sets none: DuckDB's defaults",
+            "source": (
+                f"memory_limit {settings.duckdb_memory_limit()!r} of the machine "
+                "(settings.duckdb_memory_limit(), on the warehouse build and publish), "
+                "threads and temp_directory DuckDB's defaults"
+            ),
             "threads": defaults[0] if defaults else None,
             "memory_limit": defaults[1] if defaults else None,
-            "temp_directory": "<warehouse>.duckdb.tmp (default)",
+            "temp_directory": "<database>.tmp beside each database file",
             "dbt_threads": int(dbt_threads[1]) if dbt_threads else None,
         },
     }

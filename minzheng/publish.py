@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 
+from minzheng import settings
+
 # The schemas that readers may see; staging (with pseudonymised persons) stays in the build.
 SERVING_SCHEMAS = ("conformed", "marts", "kpi")
 
@@ -33,7 +35,9 @@ def publish(warehouse: Path, serving: Path) -> PublishResult:
     staged.unlink(missing_ok=True)
     tables: dict[str, int] = {}
     try:
-        with duckdb.connect(str(staged)) as target:
+        with duckdb.connect(
+            str(staged), config={"memory_limit": settings.duckdb_memory_limit()}
+        ) as target:
             target.execute("attach ? as build (read_only)", [str(warehouse)])
             relations = target.execute(
                 """

@@ -50,6 +50,16 @@ def pii_key() -> bytes:
     return _DEV_PII_KEY.encode("utf-8")
 
 
+def duckdb_memory_limit() -> str:
+    """DuckDB's memory_limit for the warehouse build and publish: half the machine by default.
+
+    Dagster, dbt's Python and the source clients share the machine, and DuckDB allocates some
+    memory outside its limit; its out-of-memory guide suggests 50-60 % rather than its own 80 %.
+    A value DuckDB accepts ('50%', '8GB') in MINZHENG_DUCKDB_MEMORY_LIMIT overrides it.
+    """
+    return os.environ.get("MINZHENG_DUCKDB_MEMORY_LIMIT", "50%")
+
+
 @dataclass(frozen=True)
 class Paths:
     """Where each layer lives under the data directory (see docs/sources_and_raw_zone.md)."""

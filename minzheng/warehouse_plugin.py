@@ -1,4 +1,5 @@
-"""dbt-duckdb plugin: registers the pseudonymisation UDF on every warehouse connection.
+"""dbt-duckdb plugin: registers the pseudonymisation UDF on every warehouse connection, and sets
+its memory limit (``settings.duckdb_memory_limit()``).
 
 ``minzheng_hmac_sha256(varchar) -> varchar`` returns the lowercase hex HMAC-SHA256 of its input
 under ``settings.pii_key()``. The key lives only in this closure: it never appears in SQL text,
@@ -69,3 +70,4 @@ class Plugin(BasePlugin):
 
     def configure_connection(self, conn: DuckDBPyConnection) -> None:
         register_udfs(conn, self._key)
+        conn.execute("set memory_limit = ?", [settings.duckdb_memory_limit()])

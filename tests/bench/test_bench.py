@@ -131,7 +131,7 @@ def _machine() -> dict[str, Any]:
             "source": "defaults",
             "threads": 2,
             "memory_limit": "6.2 GiB",
-            "temp_directory": "<warehouse>.duckdb.tmp (default)",
+            "temp_directory": "<database>.tmp beside each database file",
             "dbt_threads": 2,
         },
     }

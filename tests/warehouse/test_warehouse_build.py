@@ -284,3 +284,21 @@ def test_dim_person_conforms_people_across_sources(build: Build) -> None:
 
     assert people[_person_key(ID_NUMBERS[2])]["is_id_number_valid"] is False  # wrong check digit
     assert people[_person_key(ID_NUMBERS[0])]["is_id_number_valid"] is True
+
+
+def test_the_plugin_gives_every_build_connection_its_memory_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dbt.adapters.duckdb.plugins import BasePlugin
+
+    monkeypatch.setenv("MINZHENG_PII_KEY", TEST_PII_KEY)
+    plugin = BasePlugin.create("minzheng.warehouse_plugin")
+    with duckdb.connect() as conn:
+        plugin.configure_connection(conn)
+        default = conn.execute("select current_setting('memory_limit')").fetchone()
+    with duckdb.connect(config={"memory_limit": "50%"}) as conn:
+        assert default == conn.execute("select current_setting('memory_limit')").fetchone()
+    monkeypatch.setenv("MINZHENG_DUCKDB_MEMORY_LIMIT", "3GiB")
+    with duckdb.connect() as conn:
+        plugin.configure_connection(conn)
+        assert conn.execute("select current_setting('memory_limit')").fetchone() == ("3.0 GiB",)
