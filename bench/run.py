@@ -221,7 +221,7 @@ def run_scale(scale: float, log: Path, repeat: int, chart_repeat: int) -> dict[s
         result["runs"] = {
             name: runs.get(name) or missing(reason) for name in ("full_run", "advance", "night_run")
         }
-        result["incremental"] = missing(reason)
+        result["night_stages"] = result["incremental"] = missing(reason)
         return result
 
     click.echo(f"scale {scale:g}: PostgreSQL peer …", err=True)
@@ -232,7 +232,9 @@ def run_scale(scale: float, log: Path, repeat: int, chart_repeat: int) -> dict[s
     for built in data.glob("warehouse.duckdb*"):
         built.unlink()
     full_run_warehouse.rename(paths.warehouse)
-    result["runs"] = runs | night_runs(env, log)
+    night = night_runs(env, log, data / ".dagster")
+    result["runs"] = runs | {name: night[name] for name in ("advance", "night_run")}
+    result["night_stages"] = night["stages"]
     runs = result["runs"]
     absent = [figure for figure in runs.values() if is_missing(figure)]
     result["incremental"] = (
@@ -339,10 +341,10 @@ def superset_figure(data: Path, log: Path, repeat: int) -> Figure:
         return missing(f"{type(error).__name__}: {_first_line(error)} (see {_shown(log)})")
 
 
-def night_runs(env: dict[str, str], log: Path) -> dict[str, Figure]:
+def night_runs(env: dict[str, str], log: Path, dagster_home: Path) -> dict[str, Figure]:
     """The sources moved on by one day (`minzheng simulate advance --days 1`), then the night's
-    `minzheng run` on the full run's raw zone and warehouse."""
-    runs: dict[str, Figure] = {}
+    `minzheng run` on the full run's raw zone and warehouse, and the night's own stages."""
+    runs: dict[str, Figure] = {"stages": missing("the night did not run")}
     advance = [MINZHENG, "simulate", "advance", "--days", "1"]
     started = time.perf_counter()
     done = subprocess.run(
@@ -359,10 +361,14 @@ def night_runs(env: dict[str, str], log: Path) -> dict[str, Figure]:
         runs["night_run"] = missing(reason)
         return runs
     runs["advance"] = {"seconds": round(time.perf_counter() - started, 2)}
+    samples: list[tuple[float, float]] = []
+    started = time.time()
     try:
-        runs["night_run"] = measure([MINZHENG, "run"], env, log, "night run")
+        runs["night_run"] = measure([MINZHENG, "run"], env, log, "night run", samples)
     except StageFailed as error:
         runs["night_run"] = missing(str(error))
+        return runs
+    runs["stages"] = full_run_stages(dagster_home, started, runs["night_run"], samples)
     return runs
 
 
@@ -516,6 +522,11 @@ def markdown(result: dict[str, Any]) -> str:
         _seconds_mib,
     )
     row(
+        "one-day night by stage: extract / checks / build / publish / export / outside steps",
+        lambda s: s.get("night_stages"),
+        _night_stages_cell,
+    )
+    row(
         "**incremental** (one-day night ÷ full run)",
         lambda s: s.get("incremental"),
         lambda f: f"**{f['value']}**",
@@ -560,6 +571,17 @@ def markdown(result: dict[str, Any]) -> str:
     lines += [f"| {label} | " + " | ".join(cells) + " |" for label, cells in rows]
     lines += ["", *_notes(result)]
     return "\n".join(lines) + "\n"
+
+
+def _night_stages_cell(stages: Figure) -> str:
+    order = ("extract", "checks", "dagster_build", "publish", "export", "run_outside_steps")
+    return (
+        " / ".join(
+            "–" if is_missing(stages.get(name)) else f"{stages[name]['seconds']:.1f}"
+            for name in order
+        )
+        + " s"
+    )
 
 
 def _scaling_cell(figure: Figure) -> str:

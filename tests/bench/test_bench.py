@@ -186,6 +186,14 @@ def _complete_scale(scale: float, factor: float) -> dict[str, Any]:
         "heaviest_models": [{"model": "fct_a", "seconds": 1.5}],
         "runs": runs,
         "incremental": run.ratio(runs["night_run"], runs["full_run"], ("night", "full"), 3),
+        "night_stages": {
+            "extract": _stage(4.0 * factor),
+            "checks": _stage(3.0 * factor),
+            "dagster_build": _stage(9.0 * factor),
+            "publish": _stage(1.0),
+            "export": run.missing("the full run recorded no export step"),
+            "run_outside_steps": {"seconds": 2.0},
+        },
         "peer": peer,
         "superset": {
             "dashboards": 6,
@@ -221,6 +229,7 @@ def _scale_with_gaps() -> dict[str, Any]:
             ),
         },
         "incremental": run.missing("`minzheng simulate advance --days 1` failed: no such command"),
+        "night_stages": run.missing("the night did not run"),
         "peer": run.missing("PostgresUnavailable: no PostgreSQL server binaries (initdb)"),
         "superset": run.missing("Superset's environment is not installed (make superset-setup)"),
     }
@@ -258,7 +267,7 @@ def test_table_says_why_each_missing_figure_is_missing() -> None:
     # Every figure has its row, measured or not; facts and settings follow the table.
     assert (
         len([line for line in table.splitlines() if line.startswith("| ")])
-        == 1 + 1 + 9 + 2 + 4 + 1 + 1 + 1
+        == 1 + 1 + 9 + 2 + 5 + 1 + 1 + 1
     )
     assert "PostgreSQL not installed, Superset not installed" in table
     assert "memory_limit=6.2 GiB" in table
@@ -271,6 +280,7 @@ def test_table_with_every_figure_and_two_scales() -> None:
 
     assert "| figure | scale 1 | scale 19 |" in table
     assert "**0.333**" in table  # one-day night ÷ full run
+    assert "| 4.0 / 3.0 / 9.0 / 1.0 / – / 2.0 s | 80.0 / 60.0 / 180.0 / 1.0 / – / 2.0 s |" in table
     assert "**9.0** (0.900 s / 0.100 s)" in table
     assert "not measured: PostgreSQL cannot run it: syntax error" in table
     assert "**0.30 s / 0.60 s** (118 charts on 6 dashboards × 3)" in table
