@@ -16,8 +16,8 @@ DBT := $(BIN)/dbt
 DBT_DIRS := --project-dir dbt_project --profiles-dir dbt_project
 
 .PHONY: help setup run test lint format simulate pipeline dev clean bench bench-postgres serve superset-setup superset-browser
-# A city-year and twice it: about 1.5 hours on 2 cores and 24 GiB. A province-year is 19 (its
-# simulation alone needs about 75 GiB): raise the second scale on a machine that has it.
+# A city-year and twice it: 77 minutes on 2 cores and 24 GiB. The simulation holds about 3.8 GiB
+# per unit of scale, so 24 GiB takes up to 5; a province-year (19) needs about 80 GiB.
 BENCH_SCALES ?= 1.0 2
 # Timed runs of each peer query on each engine (the figure is the median).
 BENCH_REPEAT ?= 5
