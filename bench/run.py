@@ -57,6 +57,8 @@ STAGE_LABELS = {
     "run_outside_steps": "the full run outside its steps (start-up, Dagster between steps)",
     "floor": "floor scan (every column of every raw batch)",
 }
+# The stages of a `minzheng run`, read from its Dagster steps (see step_stage).
+RUN_STAGES = ("extract", "checks", "dagster_build", "publish", "export")
 # Resident memory of a run's process tree is read this often (seconds).
 SAMPLE_SECONDS = 0.25
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
@@ -191,7 +193,7 @@ def run_scale(scale: float, log: Path, repeat: int, chart_repeat: int) -> dict[s
         samples: list[tuple[float, float]] = []
         started = time.time()
         runs["full_run"] = measure([MINZHENG, "run"], env, log, "full run", samples)
-        stages |= full_run_stages(data / ".dagster", started, runs["full_run"], samples)
+        stages |= run_stages(data / ".dagster", started, runs["full_run"], samples)
         # The bare build starts from no warehouse too, on the raw zone the full run landed; the
         # full run's warehouse is put back for the night.
         full_run_warehouse = data / "full-run.warehouse.duckdb"
@@ -258,8 +260,8 @@ def step_stage(step_key: str) -> str:
     return "checks"
 
 
-def full_run_stages(
-    dagster_home: Path, started: float, full_run: Figure, samples: list[tuple[float, float]]
+def run_stages(
+    dagster_home: Path, started: float, run: Figure, samples: list[tuple[float, float]]
 ) -> dict[str, Figure]:
     """The stages of a `minzheng run` from the steps Dagster recorded for its runs: seconds summed
     over a stage's steps (the run executes them one after another), MiB the peak of the sampled
@@ -277,9 +279,9 @@ def full_run_stages(
                     (step.start_time, step.end_time)
                 )
     stages: dict[str, Figure] = {}
-    for stage in ("extract", "checks", "dagster_build", "publish", "export"):
+    for stage in RUN_STAGES:
         if stage not in spans:
-            stages[stage] = missing(f"the full run recorded no {stage} step")
+            stages[stage] = missing(f"the run recorded no {stage} step")
             continue
         stages[stage] = {
             "seconds": round(sum(end - start for start, end in spans[stage]), 2),
@@ -287,7 +289,7 @@ def full_run_stages(
             **_peak(samples, spans[stage]),
         }
     in_steps = sum(figure.get("seconds", 0.0) for figure in stages.values())
-    stages["run_outside_steps"] = {"seconds": round(full_run["seconds"] - in_steps, 2)}
+    stages["run_outside_steps"] = {"seconds": round(run["seconds"] - in_steps, 2)}
     return stages
 
 
@@ -368,7 +370,7 @@ def night_runs(env: dict[str, str], log: Path, dagster_home: Path) -> dict[str, 
     except StageFailed as error:
         runs["night_run"] = missing(str(error))
         return runs
-    runs["stages"] = full_run_stages(dagster_home, started, runs["night_run"], samples)
+    runs["stages"] = run_stages(dagster_home, started, runs["night_run"], samples)
     return runs
 
 
@@ -574,7 +576,7 @@ def markdown(result: dict[str, Any]) -> str:
 
 
 def _night_stages_cell(stages: Figure) -> str:
-    order = ("extract", "checks", "dagster_build", "publish", "export", "run_outside_steps")
+    order = (*RUN_STAGES, "run_outside_steps")
     return (
         " / ".join(
             "–" if is_missing(stages.get(name)) else f"{stages[name]['seconds']:.1f}"

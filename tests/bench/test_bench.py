@@ -191,7 +191,7 @@ def _complete_scale(scale: float, factor: float) -> dict[str, Any]:
             "checks": _stage(3.0 * factor),
             "dagster_build": _stage(9.0 * factor),
             "publish": _stage(1.0),
-            "export": run.missing("the full run recorded no export step"),
+            "export": run.missing("the run recorded no export step"),
             "run_outside_steps": {"seconds": 2.0},
         },
         "peer": peer,
@@ -325,14 +325,14 @@ def test_a_runs_steps_are_its_stages_with_the_sampled_peak_inside_them(tmp_path:
     # One sample inside the build step, one outside every step.
     samples = [((warehouse_start + warehouse_end) / 2, 900.0), (started - 1.0, 5000.0)]
 
-    stages = run.full_run_stages(home, started, {"seconds": 10.0}, samples)
+    stages = run.run_stages(home, started, {"seconds": 10.0}, samples)
 
     assert stages["extract"]["steps"] == 1 and stages["extract"]["seconds"] >= 0.3
     assert stages["checks"]["steps"] == 1
     assert stages["dagster_build"]["peak_rss_mb"] == 900.0
     assert "peak_rss_mb" not in stages["extract"]
     assert stages["publish"]["steps"] == 1
-    assert stages["export"] == run.missing("the full run recorded no export step")
+    assert stages["export"] == run.missing("the run recorded no export step")
     in_steps = sum(
         f["seconds"] for n, f in stages.items() if n != "run_outside_steps" and "seconds" in f
     )
