@@ -40,13 +40,18 @@
     end
 {%- endmacro %}
 
-{#- person_key = HMAC-SHA256(secret, normalised ID). The secret never enters SQL: on DuckDB the
-    minzheng.warehouse_plugin registers the UDF with the key bound in Python. -#}
+{#- person_key = HMAC-SHA256(secret, normalised ID). The secret never enters SQL: the same function
+    minzheng_hmac_sha256 is registered with the key bound in Python, on DuckDB by
+    minzheng.warehouse_plugin and on Spark by minzheng.spark_engine (a session function). -#}
 {% macro pseudonymise_id(column) -%}
     {{ return(adapter.dispatch('pseudonymise_id', 'minzheng')(column)) }}
 {%- endmacro %}
 
 {% macro duckdb__pseudonymise_id(column) -%}
+    minzheng_hmac_sha256({{ normalise_id_number(column) }})
+{%- endmacro %}
+
+{% macro spark__pseudonymise_id(column) -%}
     minzheng_hmac_sha256({{ normalise_id_number(column) }})
 {%- endmacro %}
 

@@ -38,3 +38,55 @@
 {% macro duckdb__safe_cast(field, type) -%}
     try_cast({{ field }} as {{ type }})
 {%- endmacro %}
+
+{#- Spark's cast aborts (ANSI) or nulls by setting; try_cast is null for a value that does not cast,
+    as on DuckDB, so a bad raw value reaches quarantine either way. -#}
+{% macro spark__safe_cast(field, type) -%}
+    try_cast({{ field }} as {{ type }})
+{%- endmacro %}
+
+{#- dbt-spark's listagg ignores the order (a warning, and a nondeterministic result). The project
+    only orders a list by its own values, which Spark does with array_sort. -#}
+{% macro spark__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}
+    {%- if order_by_clause and order_by_clause | replace('order by', '') | trim != measure | trim -%}
+        {{ exceptions.raise_compiler_error(
+            "listagg on Spark orders only by the listed value, not: " ~ order_by_clause
+        ) }}
+    {%- endif -%}
+    {%- if limit_num -%}
+        {{ exceptions.raise_compiler_error("listagg on Spark: limit_num is not supported") }}
+    {%- endif -%}
+    array_join(array_sort(collect_list({{ measure }})), {{ delimiter_text }})
+{%- endmacro %}
+
+{#- dbt-spark's session seed loader formats values into the SQL unescaped (a quote in a cell
+    breaks the insert) and loads an empty cell as the text 'None'. This one writes each cell as
+    an escaped literal and an empty cell as null. -#}
+{% macro spark__load_csv_rows(model, agate_table) -%}
+    {%- set column_override = model['config'].get('column_types', {}) -%}
+    {%- set statements = [] -%}
+    {%- for chunk in agate_table.rows | batch(get_batch_size()) -%}
+        {%- set sql -%}
+            insert into {{ this.render() }} values
+            {% for row in chunk -%}
+                (
+                {%- for value in row -%}
+                    {%- set column_type = column_override.get(
+                        agate_table.column_names[loop.index0],
+                        adapter.convert_type(agate_table, loop.index0)
+                    ) -%}
+                    {%- if value is none -%}
+                        cast(null as {{ column_type }})
+                    {%- else -%}
+                        cast('{{ value | string | replace("\\", "\\\\") | replace("'", "\\'") }}' as {{ column_type }})
+                    {%- endif -%}
+                    {{ ", " if not loop.last }}
+                {%- endfor -%}
+                ){{ "," if not loop.last }}
+            {% endfor %}
+        {%- endset -%}
+        {%- do adapter.add_query(sql, abridge_sql_log=True) -%}
+        {%- if loop.first %}{% do statements.append(sql) %}{% endif -%}
+    {%- endfor -%}
+    {{ return(statements[0]) }}
+{%- endmacro %}

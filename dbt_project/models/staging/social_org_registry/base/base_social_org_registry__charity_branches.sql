@@ -12,7 +12,7 @@ source as (
 
 ranked as (
 
-    {{ rank_versions('source."分会编号"', 'export_date') }}
+    {{ rank_versions('source.' ~ adapter.quote('分会编号'), 'export_date') }}
 
 ),
 
@@ -20,30 +20,30 @@ renamed as (
 
     select
         ----------  ids
-        "分会编号" as charity_branch_id,
-        "所在镇街代码" as town_code,
-        substr("所在镇街代码", 1, 6) as county_code,
+        {{ adapter.quote('分会编号') }} as charity_branch_id,
+        {{ adapter.quote('所在镇街代码') }} as town_code,
+        substr({{ adapter.quote('所在镇街代码') }}, 1, 6) as county_code,
 
         ----------  strings
-        "分会名称" as charity_branch_name,
-        "所在镇街名称" as town_name,
-        "分会状态" as branch_state,
+        {{ adapter.quote('分会名称') }} as charity_branch_name,
+        {{ adapter.quote('所在镇街名称') }} as town_name,
+        {{ adapter.quote('分会状态') }} as branch_state,
 
         ----------  dates
         export_date,
-        {{ dbt.safe_cast('"成立日期"', 'date') }} as established_date,
-        {{ dbt.safe_cast('"撤销日期"', 'date') }} as dissolved_date,
+        {{ dbt.safe_cast(adapter.quote('成立日期'), 'date') }} as established_date,
+        {{ dbt.safe_cast(adapter.quote('撤销日期'), 'date') }} as dissolved_date,
 
         ----------  timestamps
         {{ raw_lineage_columns() }},
 
         ----------  row-level contract
         {{ quarantine_columns([
-            ['unknown_region', is_unknown_county('substr("所在镇街代码", 1, 6)'),
+            ['unknown_region', is_unknown_county('substr(' ~ adapter.quote('所在镇街代码') ~ ', 1, 6)'),
                 '所在镇街代码 is not in a Taizhou county'],
-            ['bad_date', fails_cast('"成立日期"', 'date') ~ ' or ' ~ fails_cast('"撤销日期"', 'date'),
+            ['bad_date', fails_cast(adapter.quote('成立日期'), 'date') ~ ' or ' ~ fails_cast(adapter.quote('撤销日期'), 'date'),
                 '成立日期 or 撤销日期 is not a date'],
-            ['missing_date', '"成立日期" is null', '成立日期 is missing'],
+            ['missing_date', adapter.quote('成立日期') ~ ' is null', '成立日期 is missing'],
         ]) }}
 
     from ranked

@@ -12,7 +12,7 @@ source as (
 
 ranked as (
 
-    {{ rank_versions('source."品牌编号"', 'export_date') }}
+    {{ rank_versions('source.' ~ adapter.quote('品牌编号'), 'export_date') }}
 
 ),
 
@@ -20,30 +20,30 @@ renamed as (
 
     select
         ----------  ids
-        "品牌编号" as service_brand_id,
-        "社区代码" as community_code,
-        substr("社区代码", 1, 6) as county_code,
+        {{ adapter.quote('品牌编号') }} as service_brand_id,
+        {{ adapter.quote('社区代码') }} as community_code,
+        substr({{ adapter.quote('社区代码') }}, 1, 6) as county_code,
 
         ----------  strings
-        "品牌名称" as service_brand_name,
-        "社区名称" as community_name,
-        "品牌状态" as brand_state,
+        {{ adapter.quote('品牌名称') }} as service_brand_name,
+        {{ adapter.quote('社区名称') }} as community_name,
+        {{ adapter.quote('品牌状态') }} as brand_state,
 
         ----------  dates
         export_date,
-        {{ dbt.safe_cast('"登记日期"', 'date') }} as registered_date,
-        {{ dbt.safe_cast('"撤销日期"', 'date') }} as revoked_date,
+        {{ dbt.safe_cast(adapter.quote('登记日期'), 'date') }} as registered_date,
+        {{ dbt.safe_cast(adapter.quote('撤销日期'), 'date') }} as revoked_date,
 
         ----------  timestamps
         {{ raw_lineage_columns() }},
 
         ----------  row-level contract
         {{ quarantine_columns([
-            ['unknown_region', is_unknown_county('substr("社区代码", 1, 6)'),
+            ['unknown_region', is_unknown_county('substr(' ~ adapter.quote('社区代码') ~ ', 1, 6)'),
                 '社区代码 is not in a Taizhou county'],
-            ['bad_date', fails_cast('"登记日期"', 'date') ~ ' or ' ~ fails_cast('"撤销日期"', 'date'),
+            ['bad_date', fails_cast(adapter.quote('登记日期'), 'date') ~ ' or ' ~ fails_cast(adapter.quote('撤销日期'), 'date'),
                 '登记日期 or 撤销日期 is not a date'],
-            ['missing_date', '"登记日期" is null', '登记日期 is missing'],
+            ['missing_date', adapter.quote('登记日期') ~ ' is null', '登记日期 is missing'],
         ]) }}
 
     from ranked

@@ -13,7 +13,10 @@ source as (
 
 ranked as (
 
-    {{ rank_versions('source."统一社会信用代码", source."评定日期", source.export_date', none) }}
+    {{ rank_versions(
+        'source.' ~ adapter.quote('统一社会信用代码') ~ ', source.' ~ adapter.quote('评定日期') ~ ', source.export_date',
+        none
+    ) }}
 
 ),
 
@@ -21,29 +24,29 @@ renamed as (
 
     select
         ----------  strings
-        "社会组织名称" as organization_name,
-        "评估等级" as evaluation_grade,
+        {{ adapter.quote('社会组织名称') }} as organization_name,
+        {{ adapter.quote('评估等级') }} as evaluation_grade,
 
         ----------  ids
-        upper(trim("统一社会信用代码")) as organization_credit_code,
+        upper(trim({{ adapter.quote('统一社会信用代码') }})) as organization_credit_code,
 
         ----------  numerics
-        {{ dbt.safe_cast('"评估得分"', 'decimal(6, 1)') }} as evaluation_score,
+        {{ dbt.safe_cast(adapter.quote('评估得分'), 'decimal(6, 1)') }} as evaluation_score,
 
         ----------  dates
         export_date,
-        {{ dbt.safe_cast('"评定日期"', 'date') }} as graded_date,
-        {{ dbt.safe_cast('"有效期至"', 'date') }} as grade_valid_until_date,
+        {{ dbt.safe_cast(adapter.quote('评定日期'), 'date') }} as graded_date,
+        {{ dbt.safe_cast(adapter.quote('有效期至'), 'date') }} as grade_valid_until_date,
 
         ----------  timestamps
         {{ raw_lineage_columns() }},
 
         ----------  row-level contract
         {{ quarantine_columns([
-            ['bad_grade', '"评估等级" is null or "评估等级" not in (\'1A\', \'2A\', \'3A\', \'4A\', \'5A\')',
+            ['bad_grade', adapter.quote('评估等级') ~ ' is null or ' ~ adapter.quote('评估等级') ~ ' not in (\'1A\', \'2A\', \'3A\', \'4A\', \'5A\')',
                 '评估等级 is not 1A to 5A'],
-            ['bad_date', '"评定日期" is null or "有效期至" is null or ' ~ fails_cast('"评定日期"', 'date')
-                ~ ' or ' ~ fails_cast('"有效期至"', 'date'),
+            ['bad_date', adapter.quote('评定日期') ~ ' is null or ' ~ adapter.quote('有效期至') ~ ' is null or ' ~ fails_cast(adapter.quote('评定日期'), 'date')
+                ~ ' or ' ~ fails_cast(adapter.quote('有效期至'), 'date'),
                 '评定日期 or 有效期至 is missing or not a date'],
         ]) }}
 

@@ -13,7 +13,7 @@ source as (
 
 ranked as (
 
-    {{ rank_versions('source."项目编号"', 'export_date') }}
+    {{ rank_versions('source.' ~ adapter.quote('项目编号'), 'export_date') }}
 
 ),
 
@@ -21,29 +21,29 @@ renamed as (
 
     select
         ----------  ids
-        "项目编号" as flagship_project_id,
-        "县级区划代码" as county_code,
-        "所在镇街代码" as town_code,
+        {{ adapter.quote('项目编号') }} as flagship_project_id,
+        {{ adapter.quote('县级区划代码') }} as county_code,
+        {{ adapter.quote('所在镇街代码') }} as town_code,
 
         ----------  strings
-        "项目名称" as flagship_project_name,
-        "项目类型" as flagship_project_kind,
-        "实施单位" as implementing_unit_name,
-        "项目状态" as project_state,
+        {{ adapter.quote('项目名称') }} as flagship_project_name,
+        {{ adapter.quote('项目类型') }} as flagship_project_kind,
+        {{ adapter.quote('实施单位') }} as implementing_unit_name,
+        {{ adapter.quote('项目状态') }} as project_state,
 
         ----------  dates
         export_date,
-        {{ dbt.safe_cast('"立项日期"', 'date') }} as approved_date,
-        {{ dbt.safe_cast('"实施日期"', 'date') }} as implemented_date,
+        {{ dbt.safe_cast(adapter.quote('立项日期'), 'date') }} as approved_date,
+        {{ dbt.safe_cast(adapter.quote('实施日期'), 'date') }} as implemented_date,
 
         ----------  timestamps
         {{ raw_lineage_columns() }},
 
         ----------  row-level contract
         {{ quarantine_columns([
-            ['unknown_region', is_unknown_county('"县级区划代码"'),
+            ['unknown_region', is_unknown_county(adapter.quote('县级区划代码')),
                 '县级区划代码 is not a Taizhou county'],
-            ['bad_date', fails_cast('"立项日期"', 'date') ~ ' or ' ~ fails_cast('"实施日期"', 'date'),
+            ['bad_date', fails_cast(adapter.quote('立项日期'), 'date') ~ ' or ' ~ fails_cast(adapter.quote('实施日期'), 'date'),
                 '立项日期 or 实施日期 is not a date'],
         ]) }}
 
