@@ -7,28 +7,104 @@ import os
 import secrets
 import shutil
 import sys
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from minzheng import settings
 from minzheng.locks import LockHeld, exclusive
 
+T = TypeVar("T")
+# Exit codes: 2 for input refused before anything was touched (click's usage errors), 1 for a
+# run that failed, 130 when interrupted.
+EXIT_REFUSED = 2
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def main() -> None:
+
+class Refused(click.ClickException):
+    """A bad input, refused before anything was touched: one line, exit 2."""
+
+    exit_code = EXIT_REFUSED
+
+
+class _Cli(click.Group):
+    """Errors as one line (`Error: ...`); a traceback only with `minzheng --debug ...`."""
+
+    def main(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        debug = "--debug" in argv[: argv.index("--")] if "--" in argv else "--debug" in argv
+        try:
+            result = super().main(argv, prog_name, standalone_mode=False, **extra)
+        except click.exceptions.Exit as done:
+            sys.exit(done.exit_code)
+        except click.exceptions.NoArgsIsHelpError as error:
+            click.echo(error.ctx.get_help() if error.ctx else error.format_message(), err=True)
+            sys.exit(EXIT_REFUSED)
+        except click.UsageError as error:
+            # click's usage errors say option, value and expected form already; without the
+            # usage lines they are one line like every other refusal.
+            _fail(error.format_message(), EXIT_REFUSED)
+        except click.ClickException as error:
+            _fail(error.format_message(), error.exit_code)
+        except (settings.ConfigurationError, LockHeld) as error:
+            if debug:
+                raise
+            _fail(str(error), EXIT_REFUSED)
+        except (KeyboardInterrupt, click.Abort):
+            _fail("interrupted", 130)
+        except Exception as error:
+            if debug:
+                raise
+            _fail(f"{type(error).__name__}: {error} (run with --debug for the traceback)", 1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"Error: {' '.join(message.split())}", err=True)
+    sys.exit(code)
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show the traceback of an error.")
+def main(debug: bool) -> None:
     """Minzheng Warehouse (民政数据仓库): from source systems to KPI progress and reports.
 
     Data lives under $MINZHENG_DATA_DIR (default ./data).
     """
 
 
+def _checked_environment(*, writable: bool = True) -> settings.Paths:
+    """Every setting, and the data directory, checked before a command touches anything."""
+    settings.validate()
+    paths = settings.paths()
+    if writable:
+        _refuse_unwritable(paths.root)
+    return paths
+
+
+def _refuse_unwritable(root: Path) -> None:
+    existing = root
+    while not existing.exists():
+        existing = existing.parent
+    try:
+        # A real write: permission bits say nothing about a read-only mount or for root.
+        with tempfile.TemporaryFile(dir=existing, prefix=".minzheng-write-check-"):
+            pass
+    except OSError as error:
+        raise Refused(
+            f"MINZHENG_DATA_DIR={str(root)!r} is not writable ({error.strerror}): "
+            "expected a folder this user can write"
+        ) from error
+
+
 @main.group(invoke_without_command=True)
 @click.option(
     "--scale",
-    type=float,
     default=None,
     help="1.0 = a Taizhou city-year; default $MINZHENG_SCALE or 1.0.",
 )
@@ -44,7 +120,7 @@ def main() -> None:
 @click.pass_context
 def simulate(
     ctx: click.Context,
-    scale: float | None,
+    scale: str | None,
     seed: int,
     start: object,
     end: object,
@@ -71,20 +147,32 @@ def simulate(
         return
     from sources.simulate import simulate as run_simulation
 
-    chosen_scale = settings.scale() if scale is None else scale
-    paths = settings.paths()
-    target = paths.sources
-    if reset:
-        shutil.rmtree(paths.raw, ignore_errors=True)
-        paths.warehouse.unlink(missing_ok=True)
-    summary = run_simulation(
-        target,
-        scale=chosen_scale,
-        seed=seed,
-        start=_as_date(start),
-        end=_as_date(end),
-        progress=progress,
+    paths = _checked_environment()
+    chosen_scale = (
+        settings.scale() if scale is None else _option(settings.check_scale, "--scale", scale)
     )
+    first, last = _as_date(start), _as_date(end)
+    if not date(2000, 1, 1) <= first <= last:
+        raise Refused(
+            f"--start {first} --end {last} is not valid: expected 2000-01-01 <= start <= end"
+        )
+    target = paths.sources
+    with _single_run_lock(paths.root, "a pipeline run or simulation"):
+        # The new world is built beside the old one; renames swap it in only when complete.
+        summary = _build_beside(
+            target,
+            lambda folder: run_simulation(
+                folder,
+                scale=chosen_scale,
+                seed=seed,
+                start=first,
+                end=last,
+                progress=progress,
+            ),
+        )
+        if reset:
+            _remove_by_rename(paths.raw)
+            paths.warehouse.unlink(missing_ok=True)
     click.echo(f"simulated scale {chosen_scale} into {target}")
     counts = summary.get("counts", summary.get("source_counts", {}))
     for system, entities in sorted(counts.items()):
@@ -110,12 +198,16 @@ def advance(days: int, progress: bool) -> None:
     from sources.advance import AdvanceError
     from sources.advance import advance as run_advance
 
-    paths = settings.paths()
+    paths = _checked_environment()
+    if not (paths.sources / "_bookkeeping").exists():
+        raise Refused(f"no simulated sources at {paths.sources}: run `minzheng simulate` first")
     try:
         # Not while a pipeline run reads the sources.
         with exclusive(paths.root / ".run.lock", "the data directory"):
             entry = run_advance(paths.sources, days=days, progress=progress)
-    except (LockHeld, AdvanceError) as error:
+    except LockHeld as error:
+        raise Refused(str(error)) from error
+    except AdvanceError as error:
         raise click.ClickException(str(error)) from error
     click.echo(
         f"advanced {paths.sources} from {entry['from']} to {entry['to']} in {entry['seconds']} s"
@@ -153,14 +245,15 @@ def run(log_level: str, full_refresh: bool) -> None:
 
     Exits non-zero when a blocking check fails (nothing is then published).
     """
+    paths = _checked_environment()
+    if not paths.sources.exists() and not os.environ.get("MINZHENG_SA_API_URL"):
+        raise Refused(
+            f"MINZHENG_DATA_DIR={str(paths.root)!r} holds no source systems: "
+            "run `minzheng simulate` first, or set the MINZHENG_* source URLs"
+        )
     from minzheng.run_summary import print_summary
     from orchestration.run import run_once
 
-    paths = settings.paths()
-    if not paths.sources.exists() and not os.environ.get("MINZHENG_SA_API_URL"):
-        raise click.ClickException(
-            f"no source systems at {paths.sources}: run `minzheng simulate` first"
-        )
     with _single_run_lock(paths.root), _smart_assistance_api(paths.sources):
         outcome = run_once(log_level.upper(), full_refresh=full_refresh)
     print_summary(paths, outcome)
@@ -172,12 +265,25 @@ def run(log_level: str, full_refresh: bool) -> None:
 @click.option("--quarter", required=True, help="The quarter to report, e.g. 2024Q4.")
 def export(quarter: str) -> None:
     """Write the provincial quarterly report from the published serving file."""
-    from minzheng.export import Quarter, export_quarter
+    from minzheng.export import Quarter, export_quarter, published_quarters
 
-    paths = settings.paths()
+    paths = _checked_environment()
+    try:
+        chosen = Quarter.parse(quarter)
+    except ValueError:
+        raise Refused(
+            f"--quarter {quarter!r} is not valid: expected a quarter such as 2024Q4"
+        ) from None
     if not paths.serving.exists():
-        raise click.ClickException(f"nothing published yet at {paths.serving}: run `minzheng run`")
-    result = export_quarter(paths.serving, paths.exports, Quarter.parse(quarter), run_id="cli")
+        raise Refused(f"nothing published yet at {paths.serving}: run `minzheng run` first")
+    published = published_quarters(paths.serving)
+    if chosen not in published:
+        accepted = f"{published[0].label} to {published[-1].label}" if published else "none"
+        raise Refused(
+            f"--quarter {quarter!r} is not in the serving file: expected a quarter it holds "
+            f"({accepted})"
+        )
+    result = export_quarter(paths.serving, paths.exports, chosen, run_id="cli")
     click.echo(f"exported {result.rows} rows to {result.directory}")
     for path in (result.workbook, result.csv, result.manifest):
         click.echo(f"  {path.name}")
@@ -186,9 +292,19 @@ def export(quarter: str) -> None:
 @main.command()
 def rollback() -> None:
     """Put the previous serving file back (the current one becomes the previous)."""
+    from minzheng.publish import previous_path
     from minzheng.publish import rollback as restore
 
-    serving = restore(settings.paths().serving)
+    paths = _checked_environment()
+    if not previous_path(paths.serving).exists():
+        raise Refused(
+            f"nothing to roll back to: no previous serving file at {previous_path(paths.serving)}"
+        )
+    try:
+        with _single_run_lock(paths.root):
+            serving = restore(paths.serving)
+    except FileNotFoundError as error:
+        raise Refused(f"nothing to roll back to: {error}") from error
     click.echo(f"restored the previous serving file at {serving}")
 
 
@@ -208,13 +324,49 @@ def serve_api(port: int) -> None:
 
 
 @contextlib.contextmanager
-def _single_run_lock(root: Path) -> Iterator[None]:
+def _single_run_lock(root: Path, what: str = "a pipeline run") -> Iterator[None]:
     """Two runs never build the warehouse at once."""
     try:
-        with exclusive(root / ".run.lock", "a pipeline run"):
-            yield
+        lock = exclusive(root / ".run.lock", what)
+        lock.__enter__()
     except LockHeld as error:
-        raise click.ClickException(str(error)) from error
+        raise Refused(f"{error}: wait for it to finish") from error
+    try:
+        yield
+    finally:
+        lock.__exit__(None, None, None)
+
+
+def _option(check: Callable[[str, str], T], name: str, value: object) -> T:
+    try:
+        return check(str(value), name)
+    except settings.ConfigurationError as error:
+        # The same wording for an option as for the setting it overrides.
+        raise Refused(str(error).replace("=", " ", 1)) from error
+
+
+def _build_beside(target: Path, build: Callable[[Path], T]) -> T:
+    """Build a folder's replacement beside it and swap it in by renames only once complete."""
+    for leftover in target.parent.glob(f".{target.name}.new-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    staged = target.with_name(f".{target.name}.new-{os.getpid()}")
+    try:
+        result = build(staged)
+        _remove_by_rename(target)
+        os.replace(staged, target)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+    return result
+
+
+def _remove_by_rename(folder: Path) -> None:
+    """Rename first, then delete: an interrupted delete leaves no half folder in its place."""
+    if not folder.exists():
+        return
+    doomed = folder.with_name(f".{folder.name}.old-{os.getpid()}")
+    shutil.rmtree(doomed, ignore_errors=True)
+    os.replace(folder, doomed)
+    shutil.rmtree(doomed, ignore_errors=True)
 
 
 @contextlib.contextmanager

@@ -267,3 +267,20 @@ def _replace_directory(staging: Path, target: Path) -> None:
         target.rename(retired)
     staging.rename(target)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def published_quarters(serving: Path) -> list[Quarter]:
+    """The quarters whose months the serving file's KPI figures cover, oldest first."""
+    with duckdb.connect(str(serving), read_only=True) as connection:
+        row = connection.execute(
+            "select min(period_month), max(period_month) from kpi.kpi_progress"
+        ).fetchone()
+    if not row or row[0] is None:
+        return []
+    first, last = Quarter.containing(row[0]), Quarter.containing(row[1])
+    quarters = []
+    year, number = first.year, first.number
+    while (year, number) <= (last.year, last.number):
+        quarters.append(Quarter(year, number))
+        year, number = (year + 1, 1) if number == 4 else (year, number + 1)
+    return quarters

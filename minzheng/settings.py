@@ -6,10 +6,13 @@ Everything else asks these functions; nothing else calls ``os.environ`` for conf
 from __future__ import annotations
 
 import os
+import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -18,20 +21,55 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 _DEV_PII_KEY = "minzheng-development-only-pseudonymisation-key"
 
 
+# The simulator holds about this much memory per unit of scale (docs/sources_and_raw_zone.md).
+SIMULATION_BYTES_PER_SCALE = int(3.8 * 2**30)
+_ENVIRONMENTS = {"dev": False, "development": False, "prod": True, "production": True}
+# What DuckDB's memory_limit accepts: a percentage of the machine or a size with a unit.
+_MEMORY_LIMIT = re.compile(r"^\s*\d+(\.\d+)?\s*(%|[KMGT]i?B|B)\s*$", re.IGNORECASE)
+
+
 class ConfigurationError(RuntimeError):
-    """The environment does not allow this run (e.g. a default secret in production)."""
+    """The environment does not allow this run (e.g. a default secret in production).
+
+    The message is one line naming the setting, the value and the accepted form.
+    """
+
+
+def _refuse(name: str, value: str, accepted: str) -> ConfigurationError:
+    return ConfigurationError(f"{name}={value!r} is not valid: expected {accepted}")
 
 
 def is_production() -> bool:
-    return os.environ.get("MINZHENG_ENV", "dev").lower() in {"prod", "production"}
+    value = os.environ.get("MINZHENG_ENV", "dev")
+    if value.lower() not in _ENVIRONMENTS:
+        raise _refuse("MINZHENG_ENV", value, "dev or production")
+    return _ENVIRONMENTS[value.lower()]
 
 
 def data_dir() -> Path:
     return Path(os.environ.get("MINZHENG_DATA_DIR", PROJECT_ROOT / "data")).resolve()
 
 
+def max_scale() -> float:
+    """The largest simulation this machine holds in memory (with a quarter of it to spare)."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return round(0.75 * total / SIMULATION_BYTES_PER_SCALE, 2)
+
+
+def check_scale(text: str, name: str = "MINZHENG_SCALE") -> float:
+    """A scale the simulator can build here: a number above 0 and within the machine's memory."""
+    accepted = f"a number above 0 and at most {max_scale()} on this machine (1.0 = a city-year)"
+    try:
+        value = float(text)
+    except ValueError:
+        raise _refuse(name, text, accepted) from None
+    if not 0 < value <= max_scale():
+        raise _refuse(name, text, accepted)
+    return value
+
+
 def scale() -> float:
-    return float(os.environ.get("MINZHENG_SCALE", "1.0"))
+    return check_scale(os.environ.get("MINZHENG_SCALE", "1.0"))
 
 
 def pii_key() -> bytes:
@@ -39,10 +77,16 @@ def pii_key() -> bytes:
     key = os.environ.get("MINZHENG_PII_KEY", "")
     if key:
         if is_production() and key == _DEV_PII_KEY:
-            raise ConfigurationError("MINZHENG_PII_KEY is the development key; set a real secret")
+            raise ConfigurationError(
+                "MINZHENG_PII_KEY is the development key: production mode (MINZHENG_ENV="
+                "production) expects a secret of its own"
+            )
         return key.encode("utf-8")
     if is_production():
-        raise ConfigurationError("MINZHENG_PII_KEY must be set in production mode")
+        raise ConfigurationError(
+            "MINZHENG_PII_KEY must be set in production mode (MINZHENG_ENV=production): "
+            "expected a secret of its own"
+        )
     warnings.warn(
         "MINZHENG_PII_KEY is not set: using the development key (never in production)",
         stacklevel=2,
@@ -57,7 +101,12 @@ def duckdb_memory_limit() -> str:
     memory outside its limit; its out-of-memory guide suggests 50-60 % rather than its own 80 %.
     A value DuckDB accepts ('50%', '8GB') in MINZHENG_DUCKDB_MEMORY_LIMIT overrides it.
     """
-    return os.environ.get("MINZHENG_DUCKDB_MEMORY_LIMIT", "50%")
+    value = os.environ.get("MINZHENG_DUCKDB_MEMORY_LIMIT", "50%")
+    if not _MEMORY_LIMIT.match(value):
+        raise _refuse(
+            "MINZHENG_DUCKDB_MEMORY_LIMIT", value, "a percentage or a size, e.g. 50% or 8GB"
+        )
+    return value.strip()
 
 
 @dataclass(frozen=True)
@@ -148,7 +197,58 @@ def dagster_home() -> Path:
 def data_as_of() -> date:
     """The date the figures are stated as of (序时进度 and the KPI month grid are bounded by it)."""
     value = os.environ.get("MINZHENG_DATA_AS_OF")
-    return date.fromisoformat(value) if value else date.today()
+    if not value:
+        return date.today()
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise _refuse("MINZHENG_DATA_AS_OF", value, "a date as YYYY-MM-DD") from None
+    if not date(2000, 1, 1) <= day <= date.today():
+        raise _refuse("MINZHENG_DATA_AS_OF", value, f"a date from 2000-01-01 to {date.today()}")
+    return day
+
+
+def _check_url(name: str, schemes: str) -> Callable[[], None]:
+    def check() -> None:
+        value = os.environ.get(name, "")
+        if not value:
+            return
+        parts = urlsplit(value)
+        scheme = parts.scheme.split("+")[0]
+        if not re.fullmatch(schemes, scheme) or not (parts.netloc or parts.path):
+            raise _refuse(name, value, f"a URL such as {schemes.split('|')[0]}://host/...")
+
+    return check
+
+
+def _check_pii_key() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pii_key()
+
+
+def validate() -> None:
+    """Check every setting the pipeline reads, at once, before anything is touched.
+
+    Raises ConfigurationError with one line listing each problem (setting, value, accepted form).
+    """
+    checks: list[Callable[[], object]] = [
+        is_production,
+        scale,
+        data_as_of,
+        duckdb_memory_limit,
+        _check_url("MINZHENG_SA_API_URL", "https|http"),
+        _check_url("MINZHENG_ELDERLY_CARE_URL", r"sqlite|postgresql|mysql|mssql|oracle|duckdb"),
+        _check_pii_key,
+    ]
+    problems = []
+    for check in checks:
+        try:
+            check()
+        except ConfigurationError as error:
+            problems.append(str(error))
+    if problems:
+        raise ConfigurationError("; ".join(dict.fromkeys(problems)))
 
 
 def export_environment() -> None:

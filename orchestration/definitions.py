@@ -31,6 +31,8 @@ from orchestration.lib.resources import (
 
 
 def build_definitions() -> dg.Definitions:
+    # A bad setting stops the code location from loading, with the CLI's one-line message.
+    settings.validate()
     settings.export_environment()
     access = settings.source_access()
     return dg.Definitions(

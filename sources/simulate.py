@@ -86,7 +86,7 @@ def simulate(
     seconds["bookkeeping"] = round(time.perf_counter() - t0, 2)
     seconds["total"] = round(time.perf_counter() - began, 2)
     summary = {
-        "out_dir": str(out_dir),
+        # No out_dir: the CLI builds the world in a sibling folder and renames it into place.
         "scale": scale,
         "seed": seed,
         "start": start.isoformat(),
