@@ -110,7 +110,8 @@ def extract_files(
         try:
             frame = read(path)
         except schema_errors as error:
-            raw.quarantine_file(source, entity, path.name, str(error))
+            # The file cannot be landed as it is: quarantined whole, named, with the reason.
+            raw.quarantine_file(source, entity, path.name, f"{type(error).__name__}: {error}")
             result.quarantined_files.append(path.name)
             continue
         result.rows_read += len(frame)

@@ -51,6 +51,23 @@ def run_once(log_level: str = "WARNING", *, full_refresh: bool = False) -> RunOu
     return outcome
 
 
+def failure_reason(event: dg.DagsterEvent) -> str:
+    """What made a step fail: the innermost error's message (Dagster wraps the asset's error)."""
+    data = event.step_failure_data
+    error = data.error if data else None
+    while error is not None and error.cause is not None:
+        error = error.cause
+    if error is None:
+        return "unknown error"
+    lines = error.message.strip().splitlines()
+    message = lines[-1] if lines else ""
+    # "package.module.SomeError: text" -> "text": the text names the source and the reason.
+    prefix = f"{error.cls_name}: "
+    if error.cls_name and prefix in message:
+        message = message.split(prefix, 1)[1]
+    return message or error.cls_name or "unknown error"
+
+
 def _outcome(result: dg.ExecuteInProcessResult) -> RunOutcome:
     failed_checks = [
         f"{e.asset_key.to_user_string()} {e.check_name}"

@@ -3,10 +3,12 @@
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
+from zipfile import BadZipFile
 from zoneinfo import ZoneInfo
 
 import dagster as dg
 import pandas as pd
+from openpyxl.utils.exceptions import InvalidFileException
 
 from minzheng.extract import ExtractResult, extract_files, extract_window
 from orchestration.lib.resources import (
@@ -18,8 +20,16 @@ from orchestration.lib.resources import (
 from sources.common.files import SchemaDriftError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-EXTRACT_RETRY = dg.RetryPolicy(
-    max_retries=3, delay=10, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
+# Extract steps are not retried by Dagster: the clients retry transient faults within their
+# budget (sources/common/reach.py); a second layer would only multiply an outage's length.
+# A file that cannot be parsed will not parse on a second try: it is quarantined at once.
+UNPARSEABLE_FILE = (
+    SchemaDriftError,
+    BadZipFile,
+    InvalidFileException,
+    pd.errors.EmptyDataError,
+    pd.errors.ParserError,
+    UnicodeDecodeError,
 )
 RECONCILIATION_CHECK = "rows_reconcile"
 FILES_PARSE_CHECK = "files_parse"
@@ -37,7 +47,6 @@ def api_entity_asset(entity: str, description: str) -> dg.AssetsDefinition:
         group_name=source,
         description=description,
         kinds={"api", "parquet"},
-        retry_policy=EXTRACT_RETRY,
         check_specs=[_reconciliation_spec(source, entity)],
     )
     def _extract(
@@ -65,7 +74,6 @@ def sql_table_asset(entity: str, description: str) -> dg.AssetsDefinition:
         group_name=source,
         description=description,
         kinds={"sqlite", "parquet"},
-        retry_policy=EXTRACT_RETRY,
         check_specs=[_reconciliation_spec(source, entity)],
     )
     def _extract(
@@ -98,7 +106,6 @@ def file_entity_asset(
         group_name=source,
         description=description,
         kinds={"csv", "parquet"},
-        retry_policy=EXTRACT_RETRY,
         check_specs=[
             _reconciliation_spec(source, entity),
             dg.AssetCheckSpec(
@@ -123,7 +130,7 @@ def file_entity_asset(
             list_files(drop.path, entity),
             lambda path: read_file(path, entity),
             lambda path: f"{entity}_{file_date(path):%Y%m%d}",
-            (SchemaDriftError,),
+            UNPARSEABLE_FILE,
         )
         quarantined = [
             q

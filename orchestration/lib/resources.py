@@ -7,6 +7,7 @@ from pathlib import Path
 import dagster as dg
 
 from minzheng.raw_zone import RawZone
+from sources.common.reach import RETRY_BUDGET_S
 from sources.elderly_care.client import ElderlyCareClient
 from sources.smart_assistance.client import SmartAssistanceClient
 
@@ -17,6 +18,8 @@ class SmartAssistanceApi(dg.ConfigurableResource):
     base_url: str
     token: str
     page_size: int = 1000
+    # Seconds of transient faults (refused, timeouts, 429/5xx) retried before "unreachable".
+    retry_budget_s: float = RETRY_BUDGET_S
 
     def client(self) -> SmartAssistanceClient:
         if not self.base_url or not self.token:
@@ -24,7 +27,9 @@ class SmartAssistanceApi(dg.ConfigurableResource):
                 "MINZHENG_SA_API_URL and MINZHENG_SA_API_TOKEN must be set to reach the "
                 "smart assistance platform (`minzheng run` starts the simulated one itself)"
             )
-        return SmartAssistanceClient(self.base_url, self.token, page_size=self.page_size)
+        return SmartAssistanceClient(
+            self.base_url, self.token, page_size=self.page_size, retry_budget_s=self.retry_budget_s
+        )
 
 
 class ElderlyCareDatabase(dg.ConfigurableResource):
@@ -32,9 +37,12 @@ class ElderlyCareDatabase(dg.ConfigurableResource):
 
     url: str
     chunk_size: int = 50_000
+    retry_budget_s: float = RETRY_BUDGET_S
 
     def client(self) -> ElderlyCareClient:
-        return ElderlyCareClient(self.url, chunk_size=self.chunk_size)
+        return ElderlyCareClient(
+            self.url, chunk_size=self.chunk_size, retry_budget_s=self.retry_budget_s
+        )
 
 
 class FileDrop(dg.ConfigurableResource):

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
+
+from sources.common.reach import RETRY_BUDGET_S, mark_down, refuse_if_down
+
+SOURCE = "elderly_care"
 
 # Every table served, with its business key (the tie-breaker after updated_at).
 TABLE_KEYS = {
@@ -41,13 +46,50 @@ def _text(value: Any) -> str | None:
 class ElderlyCareClient:
     """Reads a table's window ``(updated_since, updated_until]`` in bounded-memory chunks."""
 
-    def __init__(self, url: str, chunk_size: int = 50_000) -> None:
+    def __init__(
+        self, url: str, chunk_size: int = 50_000, retry_budget_s: float = RETRY_BUDGET_S
+    ) -> None:
         self.url = url
         self.chunk_size = chunk_size
+        self.retry_budget_s = retry_budget_s
         self.engine = sa.create_engine(url)
 
+    def _connect(self) -> sa.Connection:
+        """A connection; a database that is not there fails at once, a refused one is retried
+        within the budget, both as ``source elderly_care unreachable: reason``."""
+        refuse_if_down(SOURCE, self.url)
+        database = self.engine.url.database
+        is_file_db = self.engine.url.get_backend_name() == "sqlite" and database not in (
+            None,
+            "",
+            ":memory:",
+        )
+        if is_file_db and not Path(str(database)).is_file():
+            # SQLite would create an empty file there: say what is missing instead.
+            raise mark_down(
+                SOURCE, self.url, f"no database file at {database}", self.retry_budget_s
+            )
+        began, wait = time.monotonic(), 0.5
+        while True:
+            try:
+                return self.engine.connect()
+            except sa.exc.OperationalError as error:
+                spent = time.monotonic() - began
+                if spent + wait > self.retry_budget_s:
+                    reason = str(error.orig or error).splitlines()[0]
+                    raise mark_down(
+                        SOURCE,
+                        self.url,
+                        f"{self.engine.url.render_as_string()}: {reason} "
+                        f"(retried for {spent:.1f} s, budget {self.retry_budget_s:.0f} s)",
+                        self.retry_budget_s,
+                    ) from error
+                time.sleep(wait)
+                wait = min(wait * 2, 15.0)
+
     def tables(self) -> list[str]:
-        present = set(sa.inspect(self.engine).get_table_names())
+        with self._connect() as conn:
+            present = set(sa.inspect(conn).get_table_names())
         return [t for t in TABLE_KEYS if t in present]
 
     def read_window(
@@ -56,13 +98,13 @@ class ElderlyCareClient:
         """Yield chunks ordered by (updated_at, key), every value as text or None."""
         if table not in TABLE_KEYS:
             raise ValueError(f"unknown table {table!r}; expected one of {sorted(TABLE_KEYS)}")
-        meta = sa.MetaData()
-        tbl = sa.Table(table, meta, autoload_with=self.engine)
-        query = sa.select(tbl).where(tbl.c.updated_at <= updated_until)
-        if updated_since:
-            query = query.where(tbl.c.updated_at > updated_since)
-        query = query.order_by(tbl.c.updated_at, tbl.c[TABLE_KEYS[table]])
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
+            meta = sa.MetaData()
+            tbl = sa.Table(table, meta, autoload_with=conn)
+            query = sa.select(tbl).where(tbl.c.updated_at <= updated_until)
+            if updated_since:
+                query = query.where(tbl.c.updated_at > updated_since)
+            query = query.order_by(tbl.c.updated_at, tbl.c[TABLE_KEYS[table]])
             result = conn.execution_options(stream_results=True, yield_per=self.chunk_size).execute(
                 query
             )

@@ -10,9 +10,13 @@ from typing import Any
 
 import httpx
 
+from sources.common.reach import RETRY_BUDGET_S, mark_down, mark_up, refuse_if_down
+
+SOURCE = "smart_assistance"
+
 
 class SmartAssistanceError(RuntimeError):
-    """The API could not deliver a window, even after retries."""
+    """The API could not deliver a window (a refusal that another attempt would not change)."""
 
 
 class SmartAssistanceClient:
@@ -28,14 +32,17 @@ class SmartAssistanceClient:
         max_retries: int = 6,
         backoff_base: float = 0.5,
         backoff_max: float = 30.0,
+        retry_budget_s: float = RETRY_BUDGET_S,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.retry_budget_s = retry_budget_s
         self.page_size = page_size
         self.max_retries = max_retries
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         self._http = httpx.Client(
-            timeout=timeout,
+            # No single attempt may outlast the budget.
+            timeout=min(timeout, retry_budget_s),
             headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
         )
         self._jitter = random.Random()
@@ -54,9 +61,14 @@ class SmartAssistanceClient:
         return self._jitter.uniform(ceiling / 2, ceiling)  # jitter spreads concurrent retries
 
     def _get_page(self, entity: str, params: dict[str, Any]) -> dict[str, Any]:
+        """One page; transient faults retried until max_retries or the budget runs out."""
+        refuse_if_down(SOURCE, self.base_url)
         url = f"{self.base_url}/api/v1/{entity}"
         last_problem = ""
+        began = time.monotonic()
+        attempts = 0
         for attempt in range(self.max_retries + 1):
+            attempts = attempt
             wait = self._backoff(attempt)
             try:
                 response = self._http.get(url, params=params)
@@ -69,6 +81,7 @@ class SmartAssistanceClient:
                         body = json.loads(response.content)
                         if not isinstance(body, dict) or not isinstance(body.get("data"), list):
                             raise ValueError("no data list")
+                        mark_up(self.base_url)
                         return body
                     except ValueError as exc:  # truncated or not JSON: ask again
                         last_problem = f"invalid JSON page ({exc})"
@@ -85,11 +98,17 @@ class SmartAssistanceClient:
                     raise SmartAssistanceError(
                         f"{status} for {response.url}: {response.text[:200]}"
                     )
-            if attempt < self.max_retries:
-                time.sleep(wait)
-        raise SmartAssistanceError(
-            f"{entity} page {params.get('page')} failed after {self.max_retries} retries: "
-            f"{last_problem}"
+            spent = time.monotonic() - began
+            if attempt == self.max_retries or spent + wait > self.retry_budget_s:
+                break
+            time.sleep(wait)
+        raise mark_down(
+            SOURCE,
+            self.base_url,
+            f"{self.base_url}: {entity} page {params.get('page')} failed after {attempts} retries "
+            f"in {time.monotonic() - began:.1f} s (budget {self.retry_budget_s:.0f} s): "
+            f"{last_problem}",
+            self.retry_budget_s,
         )
 
     def fetch_window(

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import socket
 import sqlite3
+import time
 from pathlib import Path
 
 import httpx
 import pytest
 
+from sources.common.reach import SourceUnreachable
 from sources.smart_assistance.client import SmartAssistanceClient, SmartAssistanceError
 from sources.smart_assistance.server import Faults, serve_store
 
@@ -86,7 +89,7 @@ def test_gives_up_after_max_retries(store_path: Path) -> None:
     with (
         serve_store(store_path, TOKEN, faults=Faults(rate_500=1.0)) as url,
         _client(url, max_retries=2) as client,
-        pytest.raises(SmartAssistanceError, match="after 2 retries"),
+        pytest.raises(SourceUnreachable, match=r"unreachable: .* after 2 retries"),
     ):
         list(client.fetch_window("assistance_cases", None, UNTIL))
 
@@ -116,3 +119,28 @@ def test_answer_shape(store_path: Path) -> None:
     assert body["page"] == 2 and body["page_size"] == 10 and len(body["data"]) == 10
     assert body["has_more"] is True
     assert body["data"][0]["updated_at"].endswith("+08:00")
+
+
+def _closed_port() -> str:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"
+
+
+def test_an_api_on_a_closed_port_is_unreachable_within_its_budget() -> None:
+    url = _closed_port()
+    began = time.monotonic()
+    with (
+        SmartAssistanceClient(url, TOKEN, backoff_base=0.2, retry_budget_s=1.5) as client,
+        pytest.raises(SourceUnreachable, match=r"source smart_assistance unreachable: .*Connect"),
+    ):
+        list(client.fetch_window("assistance_cases", None, UNTIL))
+    assert time.monotonic() - began <= 1.5 + 0.5
+    # The other entities of the same run fail at once, with the same reason.
+    began = time.monotonic()
+    with (
+        SmartAssistanceClient(url, TOKEN, retry_budget_s=1.5) as client,
+        pytest.raises(SourceUnreachable, match="found earlier in this run"),
+    ):
+        list(client.fetch_window("persons", None, UNTIL))
+    assert time.monotonic() - began < 0.5
