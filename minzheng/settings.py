@@ -269,6 +269,13 @@ _KNOWN_SUPERSET_KEYS = frozenset(
         "\2\1thisismyscretkey\1\2\\e\\y\\y\\h",
     }
 )
+# Production minimums: a session key an attacker cannot brute-force, an admin password that is
+# neither short nor one of the passwords every Superset guide prints.
+SUPERSET_SECRET_KEY_MIN_LENGTH = 32
+SUPERSET_ADMIN_PASSWORD_MIN_LENGTH = 12
+_KNOWN_ADMIN_PASSWORDS = frozenset(
+    {"admin", "administrator", "password", "superset", "changeme", "admin123", "12345678"}
+)
 
 
 def superset_dir() -> Path:
@@ -283,7 +290,8 @@ def superset_metadata_url() -> str:
 
 
 def superset_secret_key() -> str:
-    """Superset's SECRET_KEY: from the environment; production refuses a default or empty one.
+    """Superset's SECRET_KEY: from the environment; production refuses a default, empty or short
+    (under 32 characters) one.
 
     In development an ephemeral key is generated (with a warning) and put into this process's
     environment, so that the Superset processes started from here share it.
@@ -291,13 +299,15 @@ def superset_secret_key() -> str:
     key = os.environ.get("SUPERSET_SECRET_KEY") or os.environ.get(
         "MINZHENG_SUPERSET_SECRET_KEY", ""
     )
-    if key and key not in _KNOWN_SUPERSET_KEYS:
-        return key
-    if is_production():
+    if is_production() and (
+        key in _KNOWN_SUPERSET_KEYS or len(key) < SUPERSET_SECRET_KEY_MIN_LENGTH
+    ):
         raise ConfigurationError(
             "SUPERSET_SECRET_KEY (or MINZHENG_SUPERSET_SECRET_KEY) must be set to a real secret "
-            "in production mode"
+            f"of at least {SUPERSET_SECRET_KEY_MIN_LENGTH} characters in production mode"
         )
+    if key and key not in _KNOWN_SUPERSET_KEYS:
+        return key
     import secrets
 
     key = secrets.token_urlsafe(48)
@@ -311,12 +321,20 @@ def superset_secret_key() -> str:
 
 
 def superset_admin() -> tuple[str, str]:
-    """(user, password) of the Superset admin; production refuses the development password."""
+    """(user, password) of the Superset admin; production refuses a missing, known-default or
+    short (under 12 characters) password."""
     user = os.environ.get("MINZHENG_SUPERSET_ADMIN_USER", "admin")
     password = os.environ.get("MINZHENG_SUPERSET_ADMIN_PASSWORD", "")
+    if is_production() and (
+        password.lower() in _KNOWN_ADMIN_PASSWORDS
+        or password.lower() == user.lower()
+        or len(password) < SUPERSET_ADMIN_PASSWORD_MIN_LENGTH
+    ):
+        raise ConfigurationError(
+            "MINZHENG_SUPERSET_ADMIN_PASSWORD must be set in production to a password of at least "
+            f"{SUPERSET_ADMIN_PASSWORD_MIN_LENGTH} characters that is not a known default"
+        )
     if not password:
-        if is_production():
-            raise ConfigurationError("MINZHENG_SUPERSET_ADMIN_PASSWORD must be set in production")
         warnings.warn(
             "MINZHENG_SUPERSET_ADMIN_PASSWORD is not set: using the development password 'admin'",
             stacklevel=2,

@@ -81,3 +81,32 @@ def test_production_refuses_the_development_admin_password(
     monkeypatch.delenv("MINZHENG_SUPERSET_ADMIN_PASSWORD", raising=False)
     with pytest.raises(settings.ConfigurationError):
         settings.superset_admin()
+
+
+def test_production_refuses_a_short_secret_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MINZHENG_ENV", "production")
+    monkeypatch.delenv("MINZHENG_SUPERSET_SECRET_KEY", raising=False)
+    monkeypatch.setenv("SUPERSET_SECRET_KEY", "x" * 31)
+    with pytest.raises(settings.ConfigurationError, match="32"):
+        settings.superset_secret_key()
+    monkeypatch.setenv("SUPERSET_SECRET_KEY", "x" * 32)
+    assert settings.superset_secret_key() == "x" * 32
+
+
+@pytest.mark.parametrize("password", ["admin", "Superset", "changeme", "short-pass1", "password"])
+def test_production_refuses_a_default_or_short_admin_password(
+    monkeypatch: pytest.MonkeyPatch, password: str
+) -> None:
+    monkeypatch.setenv("MINZHENG_ENV", "production")
+    monkeypatch.setenv("MINZHENG_SUPERSET_ADMIN_PASSWORD", password)
+    with pytest.raises(settings.ConfigurationError, match="12"):
+        settings.superset_admin()
+
+
+def test_production_accepts_a_long_admin_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MINZHENG_ENV", "production")
+    monkeypatch.setenv("MINZHENG_SUPERSET_ADMIN_USER", "bureau-admin")
+    monkeypatch.setenv("MINZHENG_SUPERSET_ADMIN_PASSWORD", "a-long-vault-password")
+    assert settings.superset_admin() == ("bureau-admin", "a-long-vault-password")
