@@ -15,7 +15,7 @@ MINZHENG_SCALE ?= 1.0
 DBT := $(BIN)/dbt
 DBT_DIRS := --project-dir dbt_project --profiles-dir dbt_project
 
-.PHONY: help setup run test lint format simulate pipeline dev clean bench bench-postgres serve superset-setup superset-browser
+.PHONY: help setup run test test-fast lint format simulate pipeline dev clean bench bench-postgres serve superset-setup superset-browser
 # A city-year and twice it: 77 minutes on 2 cores and 24 GiB. The simulation holds about 3.8 GiB
 # per unit of scale, so 24 GiB takes up to 5; a province-year (19) needs about 80 GiB.
 BENCH_SCALES ?= 1.0 2
@@ -25,6 +25,7 @@ BENCH_REPEAT ?= 5
 help:
 	@echo "make run    set up, simulate the sources (MINZHENG_SCALE=$(MINZHENG_SCALE)) and run the pipeline once"
 	@echo "make test   set up and run lint and the test suite"
+	@echo "make test-fast  the tests on hand-made fixtures only: no simulation, pipeline run, Superset or PostgreSQL"
 	@echo "make dev    Dagster UI on 127.0.0.1:3000 over the same data"
 	@echo "make bench  stage times and memory, PostgreSQL peer, Superset latency, one-day night at BENCH_SCALES ($(BENCH_SCALES))"
 	@echo "make serve  bootstrap Superset, then Dagster UI (127.0.0.1:3000) and Superset (127.0.0.1:8088)"
@@ -50,6 +51,10 @@ pipeline: setup
 
 test: setup lint superset-setup bench-postgres
 	$(BIN)/pytest
+
+# The quick loop while changing a model or a check: everything not marked slow (tests/conftest.py).
+test-fast: setup
+	$(BIN)/pytest -m "not slow"
 
 lint: setup
 	$(BIN)/ruff check .

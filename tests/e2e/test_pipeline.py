@@ -6,45 +6,32 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
-import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 
+from tests.conftest import MINZHENG, minzheng, pipeline_env
+
 pytestmark = pytest.mark.e2e
 
-MINZHENG = str(Path(sys.executable).with_name("minzheng"))
-TARGETS_SEED = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "kpi_targets.csv"
-COUNTIES = {"321202", "321203", "321204", "321281", "321282", "321283"}
+ROOT = Path(__file__).resolve().parents[2]
+TARGETS_SEED = ROOT / "dbt_project" / "seeds" / "kpi_targets.csv"
+REGIONS = pd.read_csv(ROOT / "dbt_project" / "seeds" / "ref_counties.csv", dtype=str)
+CITY = set(REGIONS.loc[REGIONS["region_level"] == "city", "region_code"])
+COUNTIES = set(REGIONS.loc[REGIONS["region_level"] == "county", "region_code"])
 
 
-def _minzheng(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [MINZHENG, *args], env=env, capture_output=True, text=True, timeout=900, check=False
-    )
-
-
-@pytest.fixture(scope="module")
-def data_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    data = tmp_path_factory.mktemp("data")
-    env = {
-        **os.environ,
-        "MINZHENG_DATA_DIR": str(data),
-        "DAGSTER_HOME": str(data / ".dagster"),
-        "MINZHENG_DATA_AS_OF": "2024-12-31",
-    }
-    env.pop("MINZHENG_SA_API_URL", None)
-    simulated = _minzheng(env, "simulate", "--scale", "0.01", "--reset", "--no-progress")
-    assert simulated.returncode == 0, simulated.stderr
-    ran = _minzheng(env, "run")
-    assert ran.returncode == 0, ran.stdout + ran.stderr
-    assert "succeeded" in ran.stdout
-    return env
+@pytest.fixture
+def data_env(published: Path) -> dict[str, str]:
+    """The session's published pipeline, to read: a test that runs anything copies it first."""
+    return pipeline_env(published)
 
 
 def _serving(env: dict[str, str]) -> Path:
@@ -63,7 +50,7 @@ def test_kpi_grid_covers_every_action_line_region_and_month(data_env: dict[str, 
     months = pd.to_datetime(progress["period_month"]).dt.strftime("%Y-%m")
     for kpi in targets.itertuples():
         rows = progress[progress["kpi_code"] == kpi.kpi_code]
-        expected_regions = {"321200"} if kpi.scope == "city" else COUNTIES | {"321200"}
+        expected_regions = CITY if kpi.scope == "city" else COUNTIES | CITY
         assert set(rows["region_code"]) == expected_regions, kpi.kpi_code
         kpi_months = set(months[rows.index])
         assert kpi_months == {f"2024-{m:02d}" for m in range(1, 13)}, kpi.kpi_code
@@ -120,8 +107,9 @@ def test_the_build_keeps_its_dbt_target_in_the_data_dir(data_env: dict[str, str]
 
 
 def test_a_drifted_export_blocks_publish_and_leaves_serving_untouched(
-    data_env: dict[str, str],
+    published_copy: Callable[[], dict[str, str]],
 ) -> None:
+    data_env = published_copy()
     serving = _serving(data_env)
     before = hashlib.sha256(serving.read_bytes()).hexdigest()
     drop = Path(data_env["MINZHENG_DATA_DIR"]) / "sources" / "social_org_registry" / "drop"
@@ -129,7 +117,7 @@ def test_a_drifted_export_blocks_publish_and_leaves_serving_untouched(
     frame = pd.read_csv(latest, encoding="gbk", dtype=str).drop(columns=["评估等级"])
     drifted = drop / "社会组织评估等级_20250131.csv"
     frame.to_csv(drifted, index=False, encoding="gbk")
-    blocked = _minzheng(data_env, "run")
+    blocked = minzheng(data_env, "run")
     assert blocked.returncode != 0
     assert "social_org_registry/evaluation_grades files_parse" in blocked.stdout
     assert "nothing was published" in blocked.stdout
@@ -222,33 +210,31 @@ def _content_hashes(database: Path) -> dict[str, str]:
     return hashes
 
 
-def _dbt_build_running(session: int) -> bool:
-    """A `dbt build` process in the run's session (the run started a session of its own)."""
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
-            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        is_dbt_build = b"build" in cmdline and any(arg.endswith(b"/dbt") for arg in cmdline)
-        if is_dbt_build and int(fields[3]) == session:
-            return True
-    return False
+def _models_built(target: Path) -> int:
+    """Models the build in `target` (its dbt target folder) has executed so far."""
+    return sum(1 for _ in (target / "run").rglob("*.sql")) if (target / "run").is_dir() else 0
+
+
+def _build_target(data: Path) -> Path | None:
+    targets = list((data / "dbt_runs").glob("*/")) if (data / "dbt_runs").is_dir() else []
+    return targets[0] if len(targets) == 1 else None
 
 
 def test_a_night_killed_mid_build_heals_and_equals_a_full_rebuild(
-    data_env: dict[str, str],
+    published_copy: Callable[[], dict[str, str]],
 ) -> None:
     """One day later the night lands only the day's batches; killed mid-build, it leaves serving
     as it was; the next run lands nothing more, heals, and gives what a full rebuild gives."""
+    data_env = published_copy()
+    data = Path(data_env["MINZHENG_DATA_DIR"])
+    # The night's build gets a target folder of its own: only the published run's is there now.
+    shutil.rmtree(data / "dbt_runs")
     serving = _serving(data_env)
     raw = Path(data_env["MINZHENG_DATA_DIR"]) / "raw"
     batches_before = _raw_batches(raw)
     before = _content_hashes(serving)
     before_bytes = hashlib.sha256(serving.read_bytes()).hexdigest()
-    advanced = _minzheng(data_env, "simulate", "advance", "--days", "1", "--no-progress")
+    advanced = minzheng(data_env, "simulate", "advance", "--days", "1", "--no-progress")
     assert advanced.returncode == 0, advanced.stdout + advanced.stderr
 
     process = subprocess.Popen(
@@ -258,14 +244,15 @@ def test_a_night_killed_mid_build_heals_and_equals_a_full_rebuild(
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+    # Killed once the build has executed some models: mid-build by what dbt wrote, not by a clock.
     deadline = time.monotonic() + 600
-    while not _dbt_build_running(process.pid):
-        assert process.poll() is None, "the run ended before its build started"
+    while (target := _build_target(data)) is None or _models_built(target) < 5:
+        assert process.poll() is None, "the run ended before its build had run five models"
         assert time.monotonic() < deadline, "the build never started"
-        time.sleep(0.2)
-    time.sleep(2)
+        time.sleep(0.05)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=60)
+    assert not (target / "run_results.json").exists(), "the build had finished when killed"
     assert hashlib.sha256(serving.read_bytes()).hexdigest() == before_bytes
 
     landed = _raw_batches(raw)
@@ -277,7 +264,7 @@ def test_a_night_killed_mid_build_heals_and_equals_a_full_rebuild(
         m["row_count"] for m in manifests
     )
 
-    healed = _minzheng(data_env, "run")
+    healed = minzheng(data_env, "run")
     assert healed.returncode == 0, healed.stdout + healed.stderr
     assert "every batch reconciles" in healed.stdout
     # Re-running the killed run's window landed nothing new.
@@ -285,7 +272,7 @@ def test_a_night_killed_mid_build_heals_and_equals_a_full_rebuild(
     night = _content_hashes(serving)
     assert night != before, "the night changed nothing that is served"
 
-    rebuilt = _minzheng(data_env, "run", "--full-refresh")
+    rebuilt = minzheng(data_env, "run", "--full-refresh")
     assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
     assert _raw_batches(raw) == landed
     assert _content_hashes(serving) == night

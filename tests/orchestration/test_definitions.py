@@ -30,8 +30,8 @@ def test_definitions_load_with_every_layer() -> None:
         "exports/provincial_quarterly_report",
         "history/kpi_month_end_snapshot",
     } <= keys
-    for job in ("nightly", "quarterly_export", "month_end_snapshot"):
-        assert definitions.resolve_job_def(job) is not None
+    jobs = {job.name for job in definitions.resolve_all_job_defs()}
+    assert {"nightly", "quarterly_export", "month_end_snapshot"} <= jobs
 
 
 def test_raw_assets_are_upstream_of_the_dbt_staging_models() -> None:
@@ -64,7 +64,7 @@ def test_every_raw_asset_has_a_freshness_check() -> None:
         if spec.name == "freshness_check"
     }
     assert raw_keys and raw_keys <= checked
-    assert next(s for s in definitions.sensors or [] if s.name == "raw_zone_freshness") is not None
+    assert "raw_zone_freshness" in {sensor.name for sensor in definitions.sensors or []}
 
 
 def test_only_the_newest_build_folders_are_kept(tmp_path: Path) -> None:

@@ -1,13 +1,14 @@
 """Superset acceptance fixtures: Superset's own environment, a served file, a running server.
 
 The pipeline's environment (this pytest) drives Superset's (superset/.venv) through subprocesses
-and HTTP only. The serving file is the pipeline's own (simulate at scale 0.01, then `minzheng run`):
-reused when the e2e test of the same session already published one, built here otherwise. Set
-MINZHENG_SUPERSET_TEST_DATA_DIR to a data dir holding a serving file to use that one.
+and HTTP only. The serving file is a copy of the session's one pipeline run (the `published`
+fixture of tests/conftest.py, shared with the e2e tests). Set MINZHENG_SUPERSET_TEST_DATA_DIR to a
+data dir holding a serving file to use that one.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -22,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import httpx
 import pytest
 
@@ -31,14 +31,13 @@ SUPERSET_DIR = ROOT / "superset"
 SUPERSET_PYTHON = SUPERSET_DIR / ".venv" / "bin" / "python"
 MINZHENG = str(Path(sys.executable).with_name("minzheng"))
 ADMIN = ("admin", "admin-test-password")
-DISTRICTS = {
-    "321202": "海陵区",
-    "321203": "高港区",
-    "321204": "姜堰区",
-    "321281": "兴化市",
-    "321282": "靖江市",
-    "321283": "泰兴市",
-}
+# The districts and their names, from the reference seed (the warehouse's one copy).
+with (ROOT / "dbt_project" / "seeds" / "ref_counties.csv").open(encoding="utf-8") as _seed:
+    DISTRICTS = {
+        row["region_code"]: row["region_name"]
+        for row in csv.DictReader(_seed)
+        if row["region_level"] == "county"
+    }
 MEASURES: dict[str, Any] = {}
 
 
@@ -156,67 +155,20 @@ def metadata_snapshot(path: Path) -> dict[str, Any]:
         return {name: connection.execute(sql).fetchall() for name, sql in queries.items()}
 
 
-def _build_serving(data: Path) -> None:
-    env = {
-        **os.environ,
-        "MINZHENG_DATA_DIR": str(data),
-        "DAGSTER_HOME": str(data / ".dagster"),
-        "MINZHENG_DATA_AS_OF": "2024-12-31",
-    }
-    env.pop("MINZHENG_SA_API_URL", None)
-    for args in (("simulate", "--scale", "0.01", "--reset", "--no-progress"), ("run",)):
-        result = subprocess.run(
-            [MINZHENG, *args], env=env, capture_output=True, text=True, timeout=900, check=False
-        )
-        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-
-
-def _published_serving_file(basetemp: Path) -> Path | None:
-    """A serving file that the pipeline already published in this test session (the e2e test
-    builds the same scale-0.01 city-year), or MINZHENG_SUPERSET_TEST_DATA_DIR's; else None."""
-    given = os.environ.get("MINZHENG_SUPERSET_TEST_DATA_DIR")
-    if given:
-        return Path(given) / "serving" / "minzheng.duckdb"
-    candidates = sorted(
-        basetemp.glob("*/serving/minzheng.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True
-    )
-    for candidate in candidates:
-        if _is_full_serving_file(candidate):
-            return candidate
-    return None
-
-
-def _is_full_serving_file(path: Path) -> bool:
-    """A real publish: the KPI contract for all six districts and fact tables in marts."""
-    try:
-        with duckdb.connect(str(path), read_only=True) as connection:
-            districts = connection.execute(
-                "select count(distinct region_code) from kpi.kpi_progress"
-                " where region_level = 'county'"
-            ).fetchone()
-            facts = connection.execute(
-                "select count(*) from information_schema.tables"
-                " where table_schema = 'marts' and table_name like 'fct_%'"
-            ).fetchone()
-    except duckdb.Error:
-        return False
-    return bool(districts and districts[0] == len(DISTRICTS) and facts and facts[0] > 0)
-
-
 @pytest.fixture(scope="session")
-def superset_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SupersetServer]:
+def superset_server(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[SupersetServer]:
     ensure_superset_environment()
     base = tmp_path_factory.mktemp("superset")
     data = base / "data"
     started = time.monotonic()
-    published = _published_serving_file(tmp_path_factory.getbasetemp())
-    if published is not None:
-        (data / "serving").mkdir(parents=True)
-        shutil.copy2(published, data / "serving" / "minzheng.duckdb")
-        _record("serving_file", f"copied from {published}")
-    else:
-        _build_serving(data)
-        _record("serving_file", "built: minzheng simulate --scale 0.01 && minzheng run")
+    given = os.environ.get("MINZHENG_SUPERSET_TEST_DATA_DIR")
+    # The session's one pipeline run (tests/conftest.py), unless a data dir is given.
+    source = Path(given) if given else request.getfixturevalue("published")
+    (data / "serving").mkdir(parents=True)
+    shutil.copy2(source / "serving" / "minzheng.duckdb", data / "serving" / "minzheng.duckdb")
+    _record("serving_file", f"copied from {source}")
     _record("serving_build_seconds", round(time.monotonic() - started, 1))
 
     env = {

@@ -21,8 +21,11 @@ from warehouse_raw_fixtures import ID_NUMBERS, PERSON_NAMES, PHONES
 
 from minzheng.warehouse_plugin import register_udfs
 
-CITY = "321200"
-DISTRICTS = ["321202", "321203", "321204", "321281", "321282", "321283"]
+# The city and its districts, from the reference seed the warehouse reads.
+with (DBT_PROJECT / "seeds" / "ref_counties.csv").open(encoding="utf-8") as _seed:
+    _REGIONS = list(csv.DictReader(_seed))
+CITY = next(r["region_code"] for r in _REGIONS if r["region_level"] == "city")
+DISTRICTS = [r["region_code"] for r in _REGIONS if r["region_level"] == "county"]
 ID_NUMBER_PATTERN = re.compile(
     r"^[1-9]\d{5}(18|19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{3}[\dXx]$"
 )

@@ -11,9 +11,10 @@ Run as a script to write a raw zone for local dbt / sqlfluff runs::
 
 from __future__ import annotations
 
-import shutil
+import functools
 import sqlite3
 import sys
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -876,18 +877,24 @@ def write_lookup_only_batches(root: Path) -> None:
     )
 
 
-def write_raw_zone(root: Path) -> Path:
+@functools.cache
+def simulated_source_columns() -> dict[tuple[str, str], list[str]]:
+    """Every entity's source columns, from one tiny simulation per test session."""
     from sources.simulate import simulate
 
+    with tempfile.TemporaryDirectory() as folder:
+        simulated = Path(folder) / "sources"
+        simulate(simulated, scale=0.002, progress=False)
+        return source_columns(simulated)
+
+
+def write_raw_zone(root: Path) -> Path:
     write_smart_assistance(root)
     write_incremental_first_batch(root)
     write_elderly_care(root)
     write_social_org_registry(root)
     write_civil_registry(root)
-    simulated = root / "_simulated_for_columns"
-    simulate(simulated, scale=0.002, progress=False)
-    write_empty_batches(root, source_columns(simulated))
-    shutil.rmtree(simulated)
+    write_empty_batches(root, simulated_source_columns())
     return root
 
 
