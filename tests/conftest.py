@@ -24,14 +24,20 @@ DATA_AS_OF = "2024-12-31"
 SLOW_FOLDERS = {"e2e", "superset", "bench"}
 # Fixtures that simulate the source systems or run the pipeline: a test using one is slow.
 SLOW_FIXTURES = {"simulated", "store_path", "published", "published_copy", "superset_server"}
+# The first test to ask for the published pipeline pays for simulating and running it (about
+# 5 minutes alone on 2 cores, several times that on a shared machine).
+PUBLISHED_TIMEOUT = 3600
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     tests = Path(__file__).parent
     for item in items:
         folder = Path(str(item.path)).relative_to(tests).parts[0]
-        if folder in SLOW_FOLDERS or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if folder in SLOW_FOLDERS or SLOW_FIXTURES & fixtures:
             item.add_marker(pytest.mark.slow)
+        if fixtures & {"published", "published_copy", "superset_server"}:
+            item.add_marker(pytest.mark.timeout(PUBLISHED_TIMEOUT))
 
 
 def pipeline_env(data: Path) -> dict[str, str]:
