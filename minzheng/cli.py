@@ -308,6 +308,23 @@ def rollback() -> None:
     click.echo(f"restored the previous serving file at {serving}")
 
 
+@main.command()
+@click.option("--check", is_flag=True, help="Only say which generated files are out of date.")
+def generate(check: bool) -> None:
+    """Write dbt's sources and the raw-zone docs from the entity registries."""
+    from minzheng.generate import stale_files, write_all
+
+    if check:
+        stale = stale_files()
+        for path in stale:
+            click.echo(f"out of date: {path.relative_to(settings.PROJECT_ROOT)}")
+        if stale:
+            raise click.ClickException("run `minzheng generate`")
+        return
+    for path in write_all():
+        click.echo(f"wrote {path.relative_to(settings.PROJECT_ROOT)}")
+
+
 @main.command("serve-api")
 @click.option("--port", type=int, default=8701, show_default=True)
 def serve_api(port: int) -> None:

@@ -12,33 +12,20 @@ from pathlib import Path
 import pandas as pd
 
 from sources.common.files import read_text_csv
+from sources.common.registry import entities
 
+SYSTEM = "civil_registry"
+
+
+def entity_columns(entity: str) -> list[str]:
+    """The entity's columns in file order, as its registry (entities.yml) states them."""
+    return entities(SYSTEM)[entity].column_names
+
+
+# Every entity's columns, for the simulator that writes the files.
 ENTITY_COLUMNS: dict[str, list[str]] = {
-    "deaths": [
-        "death_record_id", "record_version", "deceased_id_number", "deceased_name", "sex",
-        "birth_date", "death_date", "registration_date", "registration_county_code", "cremated",
-        "via_96444", "funeral_home",
-    ],
-    "marriages": [
-        "registration_id", "record_version", "registration_type", "registration_date",
-        "registration_county_code", "registry_office", "male_id_number", "male_name",
-        "female_id_number", "female_name", "is_cross_province", "other_province_code",
-    ],
-    "ashes_facility_projects": [
-        "project_id", "record_version", "facility_name", "county_code", "town_code",
-        "facility_kind", "construction_type", "project_status", "started_date", "completed_date",
-        "niche_capacity",
-    ],
-    "funeral_home_renovation": [
-        "milestone_id", "record_version", "project_id", "project_name", "county_code",
-        "milestone_seq", "milestone", "milestone_status", "planned_date", "completed_date",
-    ],
-    "rescue_station_stays": [
-        "stay_id", "record_version", "person_id_number", "person_name", "sex", "station_name",
-        "station_county_code", "admitted_date", "identity_established_date", "left_date",
-        "leave_reason",
-    ],
-}  # fmt: skip
+    entity: entity_columns(entity) for entity in entities(SYSTEM)
+}
 
 
 def file_date(path: Path | str) -> date:
@@ -60,4 +47,4 @@ def list_inbox_files(inbox_dir: Path | str, entity: str) -> list[Path]:
 
 def read_daily_file(path: Path | str, entity: str) -> pd.DataFrame:
     """One daily file as all-text columns (BOM tolerated); SchemaDriftError on a changed header."""
-    return read_text_csv(Path(path), ENTITY_COLUMNS[entity])
+    return read_text_csv(Path(path), entity_columns(entity))

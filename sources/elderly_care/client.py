@@ -11,24 +11,12 @@ import pandas as pd
 import sqlalchemy as sa
 
 from sources.common.reach import RETRY_BUDGET_S, mark_down, refuse_if_down
+from sources.common.registry import entities
 
 SOURCE = "elderly_care"
 
-# Every table served, with its business key (the tie-breaker after updated_at).
-TABLE_KEYS = {
-    "institutions": "institution_id",
-    "bed_capacity_changes": "change_id",
-    "institution_ratings": "rating_id",
-    "community_facilities": "facility_id",
-    "facility_events": "event_id",
-    "service_organizations": "org_id",
-    "older_residents": "resident_id",
-    "home_service_orders": "order_id",
-    "care_visits": "visit_id",
-    "smart_tech_trainings": "attendance_id",
-    "care_staff": "staff_id",
-    "rotation_trainings": "training_id",
-}
+# Every table served, with its business key (the tie-breaker after updated_at), from the registry.
+TABLE_KEYS: dict[str, str] = {table: str(entity.key) for table, entity in entities(SOURCE).items()}
 
 
 def sqlite_url(path: Path | str) -> str:

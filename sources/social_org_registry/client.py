@@ -12,50 +12,31 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from sources.common.files import SchemaDriftError, check_columns
+from sources.common.registry import entities
 
+SYSTEM = "social_org_registry"
+
+
+def export_columns(entity: str) -> list[str]:
+    """The export's header in order, as the registry (entities.yml) states it."""
+    return entities(SYSTEM)[entity].column_names
+
+
+def export_sheet(entity: str) -> str | None:
+    """The sheet an .xlsx export keeps its rows on (None: the first sheet)."""
+    return entities(SYSTEM)[entity].file.get("sheet")
+
+
+# Every export's header, sheet and file stem, for the simulator that writes them.
 EXPORT_COLUMNS: dict[str, list[str]] = {
-    "organizations": [
-        "统一社会信用代码", "社会组织名称", "社会组织类型", "登记管理机关代码", "登记管理机关",
-        "成立登记日期", "登记状态", "注销撤销日期", "是否慈善组织", "法定代表人", "联系电话",
-    ],
-    "evaluation_grades": [
-        "统一社会信用代码", "社会组织名称", "评估等级", "评估得分", "评定日期", "有效期至",
-    ],
-    "annual_inspections": [
-        "统一社会信用代码", "社会组织名称", "登记管理机关代码", "年检年度", "是否应参检",
-        "是否已报送", "报送日期", "年检结论", "结论日期",
-    ],
-    "charity_branches": [
-        "分会编号", "分会名称", "所在镇街代码", "所在镇街名称", "成立日期", "分会状态", "撤销日期",
-    ],
-    "social_worker_selections": [
-        "选拔编号", "身份证号", "姓名", "联系电话", "选拔类别", "选拔批次", "选拔日期",
-        "县级区划代码", "工作单位",
-    ],
-    "flagship_projects": [
-        "项目编号", "项目名称", "项目类型", "实施单位", "县级区划代码", "所在镇街代码",
-        "立项日期", "实施日期", "项目状态",
-    ],
-    "community_service_brands": [
-        "品牌编号", "品牌名称", "社区代码", "社区名称", "登记日期", "品牌状态", "撤销日期",
-    ],
-}  # fmt: skip
-# The sheet each .xlsx export keeps its rows on (the first sheet when the name is missing).
-SHEETS = {
-    "organizations": "社会组织名录",
-    "charity_branches": "慈善分会名录",
-    "social_worker_selections": "社工选拔名单",
-    "community_service_brands": "社区服务品牌",
+    entity: export_columns(entity) for entity in entities(SYSTEM)
+}
+SHEETS: dict[str, str] = {
+    entity: sheet for entity in entities(SYSTEM) if (sheet := export_sheet(entity)) is not None
 }
 ORG_SHEET = SHEETS["organizations"]
-FILE_STEMS = {
-    "organizations": ("社会组织名录", "xlsx"),
-    "evaluation_grades": ("社会组织评估等级", "csv"),
-    "annual_inspections": ("社会组织年检", "csv"),
-    "charity_branches": ("慈善分会名录", "xlsx"),
-    "social_worker_selections": ("社工选拔名单", "xlsx"),
-    "flagship_projects": ("五美驿站精品项目", "csv"),
-    "community_service_brands": ("社区服务品牌", "xlsx"),
+FILE_STEMS: dict[str, tuple[str, str]] = {
+    entity: (spec.file["stem"], spec.file["format"]) for entity, spec in entities(SYSTEM).items()
 }
 FILE_PATTERNS = {
     entity: re.compile(rf"^{stem}_(\d{{8}})\.{ext}$") for entity, (stem, ext) in FILE_STEMS.items()
@@ -164,7 +145,7 @@ def read_export(path: Path | str, entity: str) -> pd.DataFrame:
     quarantines the file whole) when a csv export does not decode cleanly.
     """
     path = Path(path)
-    expected = EXPORT_COLUMNS[entity]
+    expected = export_columns(entity)
     if path.suffix.lower() == ".xlsx":
-        return _read_xlsx(path, expected, SHEETS.get(entity))
+        return _read_xlsx(path, expected, export_sheet(entity))
     return _read_csv(path, expected)

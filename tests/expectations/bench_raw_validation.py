@@ -18,8 +18,11 @@ from pathlib import Path
 import duckdb
 
 from expectations.runner import validate_parquet
-from expectations.suites.civil_registry import deaths
+from expectations.suites.raw import suite_factory
 from sources.common.regions import COUNTIES
+from sources.common.registry import entities
+
+deaths = suite_factory(entities("civil_registry")["deaths"])
 
 _MONTH_SQL = """
 copy (

@@ -9,10 +9,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from expectations.suites.civil_registry import DEATH_COLUMNS, RAW_METADATA
 from sources.common.regions import COUNTIES
+from sources.common.registry import RAW_METADATA, entities
 
 COUNTY = next(iter(COUNTIES))
+DEATH_COLUMNS = entities("civil_registry")["deaths"].column_names
 
 
 def death_rows(count: int, start: int = 0) -> pd.DataFrame:
@@ -36,7 +37,7 @@ def death_rows(count: int, start: int = 0) -> pd.DataFrame:
         }
         for i in range(start, start + count)
     ]
-    frame = pd.DataFrame(rows, columns=DEATH_COLUMNS + RAW_METADATA)
+    frame = pd.DataFrame(rows, columns=[*DEATH_COLUMNS, *RAW_METADATA])
     return frame
 
 

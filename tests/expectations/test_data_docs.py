@@ -12,7 +12,10 @@ import pytest
 
 from expectations import data_docs
 from expectations.runner import SuiteOutcome, validate_parquet
-from expectations.suites.civil_registry import deaths
+from expectations.suites.raw import suite_factory
+from sources.common.registry import entities
+
+deaths = suite_factory(entities("civil_registry")["deaths"])
 
 # Headless Chromium that cannot reach the network at all (every host resolves to nothing).
 CHROMIUM_FLAGS = [

@@ -8,11 +8,14 @@ import dagster as dg
 import duckdb
 import pytest
 
-from expectations.suites.civil_registry import deaths
+from expectations.suites.raw import suite_factory
 from minzheng.raw_zone import RawZone
 from orchestration.lib.quality import published_kpi_check, raw_suite_check
 from orchestration.lib.resources import RawZoneResource
+from sources.common.registry import entities
 from tests.expectations.conftest import DEATH_COLUMNS, death_rows
+
+deaths = suite_factory(entities("civil_registry")["deaths"])
 
 
 def test_raw_check_blocks_reports_figures_and_records_docs(

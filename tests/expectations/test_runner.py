@@ -19,8 +19,11 @@ from expectations.runner import (
 )
 from expectations.severity import BLOCKING, WARNING
 from expectations.suites import RAW_SUITES
-from expectations.suites.civil_registry import deaths
+from expectations.suites.raw import suite_factory
+from sources.common.registry import entities
 from tests.expectations.conftest import death_rows, write_batch
+
+deaths = suite_factory(entities("civil_registry")["deaths"])
 
 
 def _by_expectation(outcome: SuiteOutcome) -> dict[tuple[str, str | None], list]:

@@ -11,15 +11,14 @@ Run as a script to write a raw zone for local dbt / sqlfluff runs::
 
 from __future__ import annotations
 
-import functools
-import sqlite3
 import sys
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from sources.common import registry
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -505,32 +504,6 @@ def write_civil_registry(root: Path) -> None:
         )
 
 
-def source_columns(simulated: Path) -> dict[tuple[str, str], list[str]]:
-    """Every entity's source columns, read off a tiny simulation through its access method."""
-    from sources.civil_registry import client as civil
-    from sources.social_org_registry import client as registry
-
-    columns: dict[tuple[str, str], list[str]] = {}
-    for source, database in (
-        ("smart_assistance", simulated / "smart_assistance" / "store.sqlite"),
-        ("elderly_care", simulated / "elderly_care" / "elderly_care.sqlite"),
-    ):
-        with sqlite3.connect(database) as connection:
-            tables = [
-                row[0]
-                for row in connection.execute("select name from sqlite_master where type = 'table'")
-            ]
-            for table in tables:
-                info = connection.execute(f'pragma table_info("{table}")').fetchall()
-                columns[(source, table)] = [row[1] for row in info]
-        connection.close()
-    for entity, names in registry.EXPORT_COLUMNS.items():
-        columns[("social_org_registry", entity)] = list(names)
-    for entity, names in civil.ENTITY_COLUMNS.items():
-        columns[("civil_registry", entity)] = list(names)
-    return columns
-
-
 def write_empty_batches(root: Path, columns: dict[tuple[str, str], list[str]]) -> None:
     """An empty batch with every source column, per entity: entities the hand-built fixtures
     leave out still exist, and columns they leave out read as null (union_by_name)."""
@@ -877,24 +850,13 @@ def write_lookup_only_batches(root: Path) -> None:
     )
 
 
-@functools.cache
-def simulated_source_columns() -> dict[tuple[str, str], list[str]]:
-    """Every entity's source columns, from one tiny simulation per test session."""
-    from sources.simulate import simulate
-
-    with tempfile.TemporaryDirectory() as folder:
-        simulated = Path(folder) / "sources"
-        simulate(simulated, scale=0.002, progress=False)
-        return source_columns(simulated)
-
-
 def write_raw_zone(root: Path) -> Path:
     write_smart_assistance(root)
     write_incremental_first_batch(root)
     write_elderly_care(root)
     write_social_org_registry(root)
     write_civil_registry(root)
-    write_empty_batches(root, simulated_source_columns())
+    write_empty_batches(root, {(e.system, e.name): e.column_names for e in registry.all_entities()})
     return root
 
 
