@@ -126,3 +126,30 @@ final as (
 
 )
 {%- endmacro %}
+
+{#- The KPIs the warehouse measures: the code of every kpi_measure__<code> model in the dbt graph
+    (upper case, sorted). Empty while parsing: the graph is complete only at execution. -#}
+{% macro measured_kpi_codes() -%}
+    {%- set codes = [] -%}
+    {%- if execute -%}
+        {%- for node in graph.nodes.values() -%}
+            {%- if node.resource_type == 'model' and node.name.startswith('kpi_measure__') -%}
+                {%- do codes.append(node.name.split('__')[1] | upper) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(codes | sort) }}
+{%- endmacro %}
+
+{#- Fails the compilation when the union of measures leaves out (or names) a measure model. -#}
+{% macro assert_unions_every_measure(unioned) -%}
+    {%- if execute -%}
+        {%- set listed = unioned | map('upper') | sort -%}
+        {%- if listed != measured_kpi_codes() -%}
+            {{ exceptions.raise_compiler_error(
+                "kpi_measures unions " ~ listed | join(", ") ~ " but the graph's measure models are "
+                ~ measured_kpi_codes() | join(", ")
+            ) }}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .regions import COUNTIES
+from .regions import COUNTIES, COUNTY_NAMES
 
 
 @dataclass(frozen=True)
@@ -30,30 +30,34 @@ class CountyProfile:
     funeral_home: str
 
 
-PROFILES: dict[str, CountyProfile] = {
-    "321202": CountyProfile(
+# By district name; the codes (and their order) are the reference seed's (regions.COUNTY_NAMES).
+_PROFILES_BY_NAME: dict[str, CountyProfile] = {
+    "海陵区": CountyProfile(
         0.17, 0.11, 1.00, 0.41, 24, 0.76, 0.86, 260, 1.00, 0.56, 1.000, "泰州市殡仪馆"
     ),
-    "321203": CountyProfile(
+    "高港区": CountyProfile(
         0.08, 0.07, 0.96, 0.30, 16, 0.72, 0.81, 110, 0.97, 0.50, 0.985, "泰州市殡仪馆"
     ),
-    "321204": CountyProfile(
+    "姜堰区": CountyProfile(
         0.14, 0.15, 1.00, 0.35, 30, 0.70, 0.78, 190, 0.99, 0.46, 0.995, "姜堰区殡仪馆"
     ),
-    "321281": CountyProfile(
+    "兴化市": CountyProfile(
         0.25, 0.30, 0.86, 0.18, 46, 0.58, 0.66, 120, 0.93, 0.38, 0.910, "兴化市殡仪馆"
     ),
-    "321282": CountyProfile(
+    "靖江市": CountyProfile(
         0.15, 0.13, 0.93, 0.27, 28, 0.75, 0.83, 200, 1.00, 0.52, 1.000, "靖江市殡仪馆"
     ),
-    "321283": CountyProfile(
+    "泰兴市": CountyProfile(
         0.21, 0.24, 0.90, 0.22, 40, 0.64, 0.72, 150, 0.95, 0.42, 0.950, "泰兴市殡仪馆"
     ),
 }
 # Organizations registered by the city bureau itself.
 CITY_SP04_GRADED_RATE = 0.62
 
-assert tuple(PROFILES) == COUNTIES
+PROFILES: dict[str, CountyProfile] = {
+    code: _PROFILES_BY_NAME[COUNTY_NAMES[code]] for code in COUNTIES
+}
+assert len(PROFILES) == len(_PROFILES_BY_NAME), "a profile names no district of the seed"
 
 
 def by_county(codes: np.ndarray, attribute: str, default: float | None = None) -> np.ndarray:

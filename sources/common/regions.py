@@ -1,4 +1,4 @@
-"""Taizhou's division codes, read from the project's one copy (the dbt seed)."""
+"""Taizhou's districts and division codes, read from the project's one copy (the dbt seeds)."""
 
 from __future__ import annotations
 
@@ -11,18 +11,18 @@ import pandas as pd
 from minzheng.settings import DBT_PROJECT_DIR
 
 DIVISIONS_CSV: Path = DBT_PROJECT_DIR / "seeds" / "ref_divisions.csv"
+COUNTIES_CSV: Path = DBT_PROJECT_DIR / "seeds" / "ref_counties.csv"
 
-CITY_CODE = "321200"
-CITY_NAME = "泰州市"
-COUNTIES: tuple[str, ...] = ("321202", "321203", "321204", "321281", "321282", "321283")
-COUNTY_NAMES: dict[str, str] = {
-    "321202": "海陵区",
-    "321203": "高港区",
-    "321204": "姜堰区",
-    "321281": "兴化市",
-    "321282": "靖江市",
-    "321283": "泰兴市",
-}
+# The city and its districts, in the seed's order (the order every report shows them in).
+_REGIONS = pd.read_csv(COUNTIES_CSV, dtype=str, keep_default_na=False)
+_CITY = _REGIONS[_REGIONS["region_level"] == "city"].iloc[0]
+_COUNTIES = _REGIONS[_REGIONS["region_level"] == "county"]
+CITY_CODE: str = _CITY["region_code"]
+CITY_NAME: str = _CITY["region_name"]
+COUNTIES: tuple[str, ...] = tuple(_COUNTIES["region_code"])
+COUNTY_NAMES: dict[str, str] = dict(
+    zip(_COUNTIES["region_code"], _COUNTIES["region_name"], strict=True)
+)
 REAL_VILLAGE_TYPES = ("居委会", "村委会")
 
 

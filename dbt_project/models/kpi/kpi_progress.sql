@@ -43,6 +43,25 @@ regions as (
 
 ),
 
+city as (
+
+    select
+        region_code,
+        region_level
+    from regions
+    where region_level = 'city'
+
+),
+
+-- A district target for each district adds up to the city's: as many as dim_region holds.
+districts as (
+
+    select count(*) as district_count
+    from regions
+    where region_level = 'county'
+
+),
+
 measures as (
 
     select
@@ -73,14 +92,15 @@ county_measures as (
 city_measures as (
 
     select
-        kpi_code,
-        period_month,
-        '{{ var("city_code") }}' as region_code,
-        'city' as region_level,
-        sum(numerator) as numerator,
-        sum(denominator) as denominator
+        county_measures.kpi_code,
+        county_measures.period_month,
+        city.region_code,
+        city.region_level,
+        sum(county_measures.numerator) as numerator,
+        sum(county_measures.denominator) as denominator
     from county_measures
-    group by kpi_code, period_month
+    cross join city
+    group by county_measures.kpi_code, county_measures.period_month, city.region_code, city.region_level
 
 ),
 
@@ -110,7 +130,7 @@ grid as (
         regions.region_level,
         case
             when catalog.scope = 'each_district' and regions.region_level = 'city'
-                then catalog.target_value * 6
+                then catalog.target_value * districts.district_count
             else catalog.target_value
         end as target_value
     from catalog
@@ -120,6 +140,7 @@ grid as (
         on
             regions.region_level = 'city'
             or catalog.scope like '%district%'
+    cross join districts
 
 ),
 
