@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sources.common.simtools import d64, office_times
+
 # Spawn key that keeps the advance's draws apart from the full simulation's ([seed, system, ...]).
 ADVANCE_STREAM = 9
 DAYS_PER_YEAR = 365.0
@@ -119,6 +121,36 @@ class ChangeLog:
             entity: {"added": change.added, "changed": change.changed}
             for entity, change in sorted(self.entities.items())
         }
+
+
+@dataclass
+class StoreDay:
+    """One day of a system kept in a SQLite store: its stream, its scale and what it changed.
+
+    Each system's day adds what only it needs; ``stamp_text`` is how the system writes a time."""
+
+    conn: sqlite3.Connection
+    rng: np.random.Generator
+    day: date
+    scale: float
+    log: ChangeLog = field(default_factory=ChangeLog)
+
+    @property
+    def text(self) -> str:
+        return self.day.isoformat()
+
+    def stamp_text(self, times: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def stamps(self, n: int) -> np.ndarray:
+        """Times during office hours on the day, in order, as the system writes them."""
+        return self.stamp_text(np.sort(office_times(self.rng, np.full(n, d64(self.day)))))
+
+    def next_keys(self, table: str, key: str, prefix: str, n: int, below: str = "") -> np.ndarray:
+        """The next ``n`` keys of ``table`` after its largest (below ``below`` when given)."""
+        sql = f'SELECT MAX("{key}") FROM "{table}"' + (f' WHERE "{key}" < ?' if below else "")
+        (largest,) = self.conn.execute(sql, [below] if below else []).fetchone()
+        return next_numbers([largest], prefix, n)
 
 
 # --- SQLite stores ------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ with ``updated_at`` on the day, which is what the ``updated_at`` watermark extra
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -19,12 +19,12 @@ import pandas as pd
 
 from sources.common.advancing import (
     ChangeLog,
+    StoreDay,
     count_between,
     daily_chance,
     daily_count,
     day_rng,
     insert_rows,
-    next_numbers,
     read_rows,
     sample_recent,
     update_rows,
@@ -34,7 +34,7 @@ from sources.common.identity import distinct_id_numbers, generate_id_numbers
 from sources.common.names import random_names
 from sources.common.profiles import PROFILES
 from sources.common.regions import COUNTIES, real_villages, villages_in
-from sources.common.simtools import d64, office_times, pick, random_dates, sql_local
+from sources.common.simtools import d64, pick, random_dates, sql_local
 from sources.elderly_care import params
 from sources.elderly_care.facilities import (
     MEAL_POINT,
@@ -89,17 +89,7 @@ MEAL_POINTS_NEW_SHARE = 0.05
 
 
 @dataclass
-class _Day:
-    conn: sqlite3.Connection
-    rng: np.random.Generator
-    day: date
-    scale: float
-    log: ChangeLog = field(default_factory=ChangeLog)
-
-    @property
-    def text(self) -> str:
-        return self.day.isoformat()
-
+class _Day(StoreDay):
     @property
     def year_ago(self) -> str:
         return (self.day - timedelta(days=365)).isoformat()
@@ -107,9 +97,8 @@ class _Day:
     def before(self, days: int) -> str:
         return (self.day - timedelta(days=days)).isoformat()
 
-    def stamps(self, n: int) -> np.ndarray:
-        """``YYYY-MM-DD HH:MM:SS`` during office hours on the day, in order."""
-        return sql_local(np.sort(office_times(self.rng, np.full(n, d64(self.day)))))
+    def stamp_text(self, times: np.ndarray) -> np.ndarray:
+        return sql_local(times)  # ``YYYY-MM-DD HH:MM:SS``, local time
 
     def dates_back(self, n: int, most: int) -> np.ndarray:
         """Dates up to ``most`` days before the day (entries lag the event a little)."""
@@ -119,11 +108,6 @@ class _Day:
     def next_integers(self, table: str, key: str, n: int) -> np.ndarray:
         (largest,) = self.conn.execute(f'SELECT MAX("{key}") FROM "{table}"').fetchone()
         return int(largest or 0) + 1 + np.arange(n, dtype=np.int64)
-
-    def next_keys(self, table: str, key: str, prefix: str, n: int, below: str = "") -> np.ndarray:
-        sql = f'SELECT MAX("{key}") FROM "{table}"' + (f' WHERE "{key}" < ?' if below else "")
-        (largest,) = self.conn.execute(sql, [below] if below else []).fetchone()
-        return next_numbers([largest], prefix, n)
 
     def pace(self, table: str) -> float:
         """Rows a year the table grew by over the last year."""

@@ -10,7 +10,7 @@ Monthly payments go out on their pay days, one row per person, subsidy and month
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -20,13 +20,13 @@ import pandas as pd
 from sources.civil_registry.advance import column_values
 from sources.common.advancing import (
     ChangeLog,
+    StoreDay,
     count_between,
     daily_chance,
     daily_count,
     day_rng,
     insert_rows,
     month_end,
-    next_numbers,
     read_rows,
     update_rows,
     years_before,
@@ -35,7 +35,7 @@ from sources.common.identity import clashing_ids, distinct_id_numbers
 from sources.common.names import random_mobiles, random_names
 from sources.common.profiles import by_county
 from sources.common.regions import COUNTIES, real_villages, villages_in
-from sources.common.simtools import d64, date_text, iso_local, office_times, pick
+from sources.common.simtools import d64, date_text, iso_local, pick
 from sources.smart_assistance import children as child_lines
 from sources.smart_assistance.monitoring import (
     ALERT_DECISION_SHARES,
@@ -110,24 +110,9 @@ RESUBMIT_WITHIN_DAYS, RESUBMIT_SHARE = 10, 0.05
 
 
 @dataclass
-class _Day:
-    conn: sqlite3.Connection
-    rng: np.random.Generator
-    day: date
-    scale: float
-    log: ChangeLog = field(default_factory=ChangeLog)
-
-    @property
-    def text(self) -> str:
-        return self.day.isoformat()
-
-    def stamps(self, n: int) -> np.ndarray:
-        """ISO timestamps during office hours on the day, in order."""
-        return iso_local(np.sort(office_times(self.rng, np.full(n, d64(self.day)))))
-
-    def next_keys(self, table: str, key: str, prefix: str, n: int) -> np.ndarray:
-        (largest,) = self.conn.execute(f'SELECT MAX("{key}") FROM "{table}"').fetchone()
-        return next_numbers([largest], prefix, n)
+class _Day(StoreDay):
+    def stamp_text(self, times: np.ndarray) -> np.ndarray:
+        return iso_local(times)  # ISO 8601 with the +08:00 offset
 
     def taken_id_numbers(self) -> set[str]:
         """Every ID number the platform holds, so new people never clash with known ones."""
