@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sources.common import advancing
 from sources.common.advancing import (
     ChangeLog,
-    StoreDay,
     count_between,
     daily_chance,
     daily_count,
@@ -89,7 +89,7 @@ MEAL_POINTS_NEW_SHARE = 0.05
 
 
 @dataclass
-class _Day(StoreDay):
+class _Day(advancing.StoreDay):
     @property
     def year_ago(self) -> str:
         return (self.day - timedelta(days=365)).isoformat()
