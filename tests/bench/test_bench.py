@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from bench import peer_sql, run
+from bench import measure, peer_sql, report, run
 from bench.peer import PEER_MODELS, EngineSettings, PeerQuery, compare, peer_queries
 from bench.postgres import postgres_type, throwaway_cluster
 from bench.superset import percentile
@@ -142,7 +142,7 @@ def _stage(seconds: float) -> dict[str, float]:
 
 
 def _complete_scale(scale: float, factor: float) -> dict[str, Any]:
-    stages = {name: _stage(10.0 * factor) for name in [*run.STAGES, "floor"]}
+    stages = {name: _stage(10.0 * factor) for name in [*report.STAGES, "floor"]}
     stages["floor"] = _stage(0.5 * factor)
     runs = {
         "full_run": _stage(60.0 * factor),
@@ -179,19 +179,19 @@ def _complete_scale(scale: float, factor: float) -> dict[str, Any]:
         "scale": scale,
         "raw_rows": int(1000 * factor),
         "stages": stages,
-        "dbt_build_over_floor": run.ratio(
+        "dbt_build_over_floor": measure.ratio(
             stages["dbt_build"], stages["floor"], ("dbt build", "floor scan"), 1
         ),
         "orchestration_overhead": {"value": 1.0},
         "heaviest_models": [{"model": "fct_a", "seconds": 1.5}],
         "runs": runs,
-        "incremental": run.ratio(runs["night_run"], runs["full_run"], ("night", "full"), 3),
+        "incremental": measure.ratio(runs["night_run"], runs["full_run"], ("night", "full"), 3),
         "night_stages": {
             "extract": _stage(4.0 * factor),
             "checks": _stage(3.0 * factor),
             "dagster_build": _stage(9.0 * factor),
             "publish": _stage(1.0),
-            "export": run.missing("the run recorded no export step"),
+            "export": measure.missing("the run recorded no export step"),
             "run_outside_steps": {"seconds": 2.0},
         },
         "peer": peer,
@@ -207,45 +207,51 @@ def _complete_scale(scale: float, factor: float) -> dict[str, Any]:
 
 
 def _scale_with_gaps() -> dict[str, Any]:
-    stages: dict[str, Any] = {name: _stage(5.0) for name in run.STAGES}
-    stages["dagster_build"] = run.missing("dagster_build failed (exit 1, see bench.log)")
+    stages: dict[str, Any] = {name: _stage(5.0) for name in report.STAGES}
+    stages["dagster_build"] = measure.missing("dagster_build failed (exit 1, see bench.log)")
     stages["floor"] = _stage(0.2)
     return {
         "scale": 0.01,
         "raw_rows": 500,
         "stages": stages,
-        "dbt_build_over_floor": run.ratio(
+        "dbt_build_over_floor": measure.ratio(
             stages["dbt_build"], stages["floor"], ("dbt build", "floor scan"), 1
         ),
-        "orchestration_overhead": run.ratio(
+        "orchestration_overhead": measure.ratio(
             stages["dagster_build"], stages["dbt_build"], ("Dagster build", "dbt build"), 2
         ),
-        "heaviest_models": run.missing("the bare dbt build wrote no run_results.json"),
+        "heaviest_models": measure.missing("the bare dbt build wrote no run_results.json"),
         "runs": {
             "full_run": _stage(30.0),
-            "advance": run.missing("`minzheng simulate advance --days 1` failed: no such command"),
-            "night_run": run.missing(
+            "advance": measure.missing(
+                "`minzheng simulate advance --days 1` failed: no such command"
+            ),
+            "night_run": measure.missing(
                 "`minzheng simulate advance --days 1` failed: no such command"
             ),
         },
-        "incremental": run.missing("`minzheng simulate advance --days 1` failed: no such command"),
-        "night_stages": run.missing("the night did not run"),
-        "peer": run.missing("PostgresUnavailable: no PostgreSQL server binaries (initdb)"),
-        "superset": run.missing("Superset's environment is not installed (make superset-setup)"),
+        "incremental": measure.missing(
+            "`minzheng simulate advance --days 1` failed: no such command"
+        ),
+        "night_stages": measure.missing("the night did not run"),
+        "peer": measure.missing("PostgresUnavailable: no PostgreSQL server binaries (initdb)"),
+        "superset": measure.missing(
+            "Superset's environment is not installed (make superset-setup)"
+        ),
     }
 
 
 def test_table_says_why_each_missing_figure_is_missing() -> None:
     scales = [_scale_with_gaps()]
     run.with_scaling(scales)
-    table = run.markdown({"date": "2026-01-01", "machine": _machine(), "scales": scales})
+    table = report.markdown({"date": "2026-01-01", "machine": _machine(), "scales": scales})
     lines = {
         line.split(" | ")[0].lstrip("| "): line
         for line in table.splitlines()
         if line.startswith("| ")
     }
 
-    assert "not measured: dagster_build failed" in lines[run.STAGE_LABELS["dagster_build"]]
+    assert "not measured: dagster_build failed" in lines[report.STAGE_LABELS["dagster_build"]]
     assert (
         "not measured: Dagster build not measured"
         in lines["**orchestration overhead** (Dagster build ÷ bare dbt build)"]
@@ -276,7 +282,7 @@ def test_table_says_why_each_missing_figure_is_missing() -> None:
 def test_table_with_every_figure_and_two_scales() -> None:
     scales = [_complete_scale(1.0, 1.0), _complete_scale(19.0, 20.0)]
     run.with_scaling(scales)
-    table = run.markdown({"date": "2026-01-01", "machine": _machine(), "scales": scales})
+    table = report.markdown({"date": "2026-01-01", "machine": _machine(), "scales": scales})
 
     assert "| figure | scale 1 | scale 19 |" in table
     assert "**0.333**" in table  # one-day night ÷ full run
@@ -293,8 +299,10 @@ def test_table_with_every_figure_and_two_scales() -> None:
 def test_scaling_says_why_without_both_full_runs() -> None:
     small, large = _complete_scale(1.0, 1.0), _complete_scale(19.0, 20.0)
     assert run.scaling(small, large)["time_ratio"] == 20.0
-    large["runs"]["full_run"] = run.missing("the full run failed")
-    assert run.scaling(small, large) == run.missing("the full run was not measured at both scales")
+    large["runs"]["full_run"] = measure.missing("the full run failed")
+    assert run.scaling(small, large) == measure.missing(
+        "the full run was not measured at both scales"
+    )
 
 
 def test_a_runs_steps_are_its_stages_with_the_sampled_peak_inside_them(tmp_path: Path) -> None:
@@ -332,7 +340,7 @@ def test_a_runs_steps_are_its_stages_with_the_sampled_peak_inside_them(tmp_path:
     assert stages["dagster_build"]["peak_rss_mb"] == 900.0
     assert "peak_rss_mb" not in stages["extract"]
     assert stages["publish"]["steps"] == 1
-    assert stages["export"] == run.missing("the run recorded no export step")
+    assert stages["export"] == measure.missing("the run recorded no export step")
     in_steps = sum(
         f["seconds"] for n, f in stages.items() if n != "run_outside_steps" and "seconds" in f
     )
@@ -348,7 +356,7 @@ def test_the_sampled_peak_counts_every_process_of_the_tree(tmp_path: Path) -> No
         f"import subprocess, sys; subprocess.run([sys.executable, '-c', {child!r}])",
     ]
     samples: list[tuple[float, float]] = []
-    figure = run.measure(argv, dict(os.environ), tmp_path / "bench.log", "tree", samples)
+    figure = measure.measure(argv, dict(os.environ), tmp_path / "bench.log", "tree", samples)
     assert len(samples) >= 3
     assert max(mib for _, mib in samples) >= 300
     assert figure["peak_rss_mb"] >= 300
@@ -357,10 +365,10 @@ def test_the_sampled_peak_counts_every_process_of_the_tree(tmp_path: Path) -> No
 def test_readme_section_is_replaced_between_its_markers(tmp_path: Path) -> None:
     readme = tmp_path / "README.md"
     readme.write_text("# Title\n\nintro\n", encoding="utf-8")
-    run.update_readme(readme, "| a |\n", ["2026-01-01-0.02.json"])
-    run.update_readme(readme, "| b |\n", ["2026-01-02-0.02.json"])
+    report.update_readme(readme, "| a |\n", ["2026-01-01-0.02.json"])
+    report.update_readme(readme, "| b |\n", ["2026-01-02-0.02.json"])
     text = readme.read_text(encoding="utf-8")
-    assert text.count(run.START) == 1 and text.count("## Benchmark") == 1
+    assert text.count(report.START) == 1 and text.count("## Benchmark") == 1
     assert "| b |" in text and "| a |" not in text
     assert text.startswith("# Title\n\nintro\n")
 
@@ -404,9 +412,9 @@ def test_peer_queries_are_the_compiled_models_portable_to_both_engines(tmp_path:
 def test_a_failed_process_is_reported_by_its_first_error(tmp_path: Path) -> None:
     log = tmp_path / "bench.log"
     argv = [sys.executable, "-c", "import sys; print('working'); sys.exit('KeyError: test.x')"]
-    with pytest.raises(run.StageFailed, match=r"exit 1: KeyError: test.x"):
-        run.measure(argv, dict(os.environ), log, "stage")
-    figure = run.measure([sys.executable, "-c", "pass"], dict(os.environ), log, "fine")
+    with pytest.raises(measure.StageFailed, match=r"exit 1: KeyError: test.x"):
+        measure.measure(argv, dict(os.environ), log, "stage")
+    figure = measure.measure([sys.executable, "-c", "pass"], dict(os.environ), log, "fine")
     assert figure["seconds"] > 0 and figure["peak_rss_mb"] > 0
 
 
