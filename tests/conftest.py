@@ -26,7 +26,7 @@ SLOW_FOLDERS = {"e2e", "superset", "bench"}
 SLOW_FIXTURES = {"simulated", "store_path", "published", "published_copy", "superset_server"}
 # The first test to ask for the published pipeline pays for simulating and running it (about
 # 5 minutes alone on 2 cores, several times that on a shared machine).
-PUBLISHED_TIMEOUT = 3600
+PUBLISHED_TIMEOUT = 7200
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -54,7 +54,7 @@ def pipeline_env(data: Path) -> dict[str, str]:
 
 def minzheng(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [MINZHENG, *args], env=env, capture_output=True, text=True, timeout=900, check=False
+        [MINZHENG, *args], env=env, capture_output=True, text=True, timeout=3600, check=False
     )
 
 
