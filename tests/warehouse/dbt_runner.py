@@ -44,7 +44,7 @@ def run_dbt(
     *,
     target_dir: Path | None = None,
     env: dict[str, str] | None = None,
-    timeout: int = 300,
+    timeout: int = 1800,  # a build on a shared 2-core machine can take several minutes
 ) -> subprocess.CompletedProcess[str]:
     """dbt <args> on the project, with its target and logs kept in the data dir; asserts success."""
     target_dir = target_dir or data_dir / "dbt_target"
