@@ -83,6 +83,30 @@ def quarantine_rows(warehouse: Path) -> dict[str, int]:
     return counts
 
 
+# The row-level rule of a re-sent record whose content differs (dbt_project/macros/quarantine.sql).
+CONFLICTING_REDELIVERY = "conflicting_redelivery"
+
+
+def conflicting_redeliveries(warehouse: Path) -> dict[str, int]:
+    """Quarantined re-sends per source entity: same key and version as a landed row, other
+    content."""
+    if not warehouse.exists():
+        return {}
+    counts = {}
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        tables = connection.execute(
+            "select table_name from information_schema.tables where table_schema = 'quarantine'"
+        ).fetchall()
+        for (name,) in tables:
+            row = connection.execute(
+                f'select count(*) from quarantine."{name}" where quarantine_rule = ?',
+                [CONFLICTING_REDELIVERY],
+            ).fetchone()
+            if row and row[0]:
+                counts[name.removeprefix("quarantine_").replace("__", ".")] = int(row[0])
+    return counts
+
+
 @dataclass(frozen=True)
 class EntityReconciliation:
     """Where the rows of one source entity went (summed over its raw batches)."""
@@ -96,13 +120,14 @@ class EntityReconciliation:
     staged_rows: int
     quarantined_rows: int
     superseded_rows: int
+    redelivered_rows: int = 0
 
 
 @dataclass(frozen=True)
 class Reconciliation:
     """Per raw batch: rows landed (manifests) = rows the warehouse read (raw) = staged +
-    quarantined + superseded. The second equality is the dbt test on the audit models; the first
-    compares the manifests with what dbt read, batch by batch."""
+    quarantined + superseded + redelivered. The second equality is the dbt test on the audit
+    models; the first compares the manifests with what dbt read, batch by batch."""
 
     entities: list[EntityReconciliation]
     # "source.entity batch: ..." for batches whose rows do not add up (dbt audit).
@@ -127,6 +152,7 @@ class Reconciliation:
                 "staged_rows",
                 "quarantined_rows",
                 "superseded_rows",
+                "redelivered_rows",
             )
         }
         figures["unreconciled_batches"] = self.total("unreconciled_batches")
@@ -145,6 +171,7 @@ class Reconciliation:
                 "staged": e.staged_rows,
                 "quarantined": e.quarantined_rows,
                 "superseded": e.superseded_rows,
+                "redelivered": e.redelivered_rows,
                 "unreconciled_batches": e.unreconciled_batches,
             }
             for e in self.entities
@@ -176,12 +203,12 @@ def batch_reconciliation(paths: Paths) -> Reconciliation | None:
             return None
         batches = connection.execute(
             "select source_name, entity, batch_id, raw_rows, staged_rows, quarantined_rows, "
-            f"superseded_rows, is_reconciled from {_BATCH_RECONCILIATION} "
+            f"superseded_rows, redelivered_rows, is_reconciled from {_BATCH_RECONCILIATION} "
             "order by source_name, entity, batch_id"
         ).fetchall()
         entities = connection.execute(
             "select source_name, entity, batches, unreconciled_batches, raw_rows, staged_rows, "
-            f"quarantined_rows, superseded_rows from {_ENTITY_RECONCILIATION} "
+            f"quarantined_rows, superseded_rows, redelivered_rows from {_ENTITY_RECONCILIATION} "
             "order by source_name, entity"
         ).fetchall()
     landed = landed_batch_rows(paths)
@@ -197,8 +224,8 @@ def batch_reconciliation(paths: Paths) -> Reconciliation | None:
             )
     unreconciled = [
         f"{source}.{entity} {batch}: raw {raw:,} != staged {staged:,} + quarantined "
-        f"{quarantined:,} + superseded {superseded:,}"
-        for source, entity, batch, raw, staged, quarantined, superseded, ok in batches
+        f"{quarantined:,} + superseded {superseded:,} + redelivered {redelivered:,}"
+        for source, entity, batch, raw, staged, quarantined, superseded, redelivered, ok in batches
         if not ok
     ]
     landed_by_entity: dict[tuple[str, str], int] = {}
@@ -208,8 +235,8 @@ def batch_reconciliation(paths: Paths) -> Reconciliation | None:
     per_entity = []
     # An entity that landed rows but has none in the audit still shows (with nothing read).
     for source, entity in sorted(audited.keys() | landed_by_entity.keys()):
-        count, unreconciled_count, raw, staged, quarantined, superseded = audited.get(
-            (source, entity), [0] * 6
+        count, unreconciled_count, raw, staged, quarantined, superseded, redelivered = audited.get(
+            (source, entity), [0] * 7
         )
         per_entity.append(
             EntityReconciliation(
@@ -222,6 +249,7 @@ def batch_reconciliation(paths: Paths) -> Reconciliation | None:
                 staged_rows=staged,
                 quarantined_rows=quarantined,
                 superseded_rows=superseded,
+                redelivered_rows=redelivered,
             )
         )
     return Reconciliation(per_entity, unreconciled, landed_not_read)
@@ -254,6 +282,11 @@ def print_summary(paths: Paths, outcome: RunOutcome) -> None:
         echo("quarantined rows (row-level contract broken; see the quarantine schema):")
         for entity, rows in sorted(quarantined.items()):
             echo(f"  {entity:<45} {rows:>8,}")
+    conflicting = conflicting_redeliveries(paths.warehouse)
+    if conflicting:
+        echo("conflicting redeliveries (same key and version, other content; quarantined):")
+        for entity, rows in sorted(conflicting.items()):
+            echo(f"  {entity:<45} {rows:>8,}")
     _print_reconciliation(batch_reconciliation(paths))
     if paths.serving.exists():
         with duckdb.connect(str(paths.serving), read_only=True) as connection:
@@ -276,7 +309,10 @@ def _print_reconciliation(reconciliation: Reconciliation | None) -> None:
     if reconciliation is None:
         echo("reconciliation: not available (the warehouse has no audit tables)")
         return
-    echo("reconciliation per raw batch (landed = read = staged + quarantined + superseded):")
+    echo(
+        "reconciliation per raw batch "
+        "(landed = read = staged + quarantined + superseded + redelivered):"
+    )
     echo(f"  {'batches':<15} {reconciliation.total('batches'):>12,}  (holding rows)")
     for label, figure in (
         ("landed", "landed_rows"),
@@ -284,6 +320,7 @@ def _print_reconciliation(reconciliation: Reconciliation | None) -> None:
         ("staged", "staged_rows"),
         ("quarantined", "quarantined_rows"),
         ("superseded", "superseded_rows"),
+        ("redelivered", "redelivered_rows"),
     ):
         echo(f"  {label:<15} {reconciliation.total(figure):>12,}")
     if reconciliation.is_reconciled:

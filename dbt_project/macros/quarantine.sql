@@ -3,11 +3,13 @@
     base_<source>__<entity>s: typed, deduplicated rows, plus quarantine_rule / quarantine_reason
     (null when the row keeps every rule). stg_<source>__<entity>s keeps the rows that pass;
     quarantine.quarantine_<source>__<entity>s keeps the rest with the rule they broke. Nothing
-    is dropped silently: raw rows = staged + quarantined + superseded versions. -#}
+    is dropped silently: raw rows = staged + quarantined + superseded + redelivered. -#}
 
 {#- rules: a list of [rule_name, condition that is TRUE for a bad row, reason text].
-    The first rule a row breaks is the one reported. -#}
+    The first rule a row breaks is the one reported. Every base model ranks versions
+    (rank_versions), so its first rule is the same everywhere: a conflicting re-send. -#}
 {% macro quarantine_columns(rules) -%}
+    {%- set rules = [conflicting_redelivery_rule()] + rules -%}
     case
         {%- for rule in rules %}
         when {{ rule[1] }} then '{{ rule[0] }}'
@@ -18,6 +20,12 @@
         when {{ rule[1] }} then '{{ rule[2] }}'
         {%- endfor %}
     end as quarantine_reason
+{%- endmacro %}
+
+{#- Same key and version as a row landed before, different content (rank_versions). -#}
+{% macro conflicting_redelivery_rule() -%}
+    {{ return(['conflicting_redelivery', "version_class = 'conflicting'",
+        'conflicting redelivery: same key and version as a landed record, different content']) }}
 {%- endmacro %}
 
 {#- A value that is not null but does not cast (dates, numbers). -#}

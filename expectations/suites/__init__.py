@@ -3,6 +3,10 @@
 
 Every expectation carries ``meta={"severity": "blocking" | "warning"}``: a blocking failure stops
 everything downstream of the checked asset; a warning is shown and counted.
+
+No suite asks for a record version to be unique: exchanges and re-extracted windows send rows again.
+Staging judges a repeated (key, version) once, in every versioned entity (rank_versions): identical
+content is counted as redelivered, other content is quarantined as a conflicting redelivery.
 """
 
 from __future__ import annotations

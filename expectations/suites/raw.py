@@ -31,12 +31,9 @@ def expectations(entity: Entity) -> list[gxe.Expectation]:
             if column.required
         ],
     ]
-    if entity.unique:
-        found.append(
-            gxe.ExpectCompoundColumnsToBeUnique(
-                column_list=list(entity.unique), meta=meta(entity.unique_severity)
-            )
-        )
+    # The registry's unique key (key and version) is judged in staging, not here: a repeated
+    # version is counted as redelivered when identical and quarantined as a conflicting
+    # redelivery otherwise (rank_versions), one rule in every versioned entity.
     for column in entity.columns:
         rule = meta(column.severity)
         # `mostly` only when the registry gives one: the default stays out of the configuration.

@@ -5,7 +5,8 @@
   ``$MINZHENG_DATA_DIR/quality/`` (``expectations.data_docs``); the check's metadata carries the
   figures and the page's path.
 - ``landed_batches_reconcile`` on the audit model: every landed batch was read whole by the
-  warehouse, with the reconciliation figures (staged, quarantined, superseded) as metadata.
+  warehouse, with the reconciliation figures (staged, quarantined, superseded, redelivered) as
+  metadata; conflicting redeliveries (quarantined) are logged as warnings.
 """
 
 from pathlib import Path
@@ -17,7 +18,7 @@ from expectations import data_docs
 from expectations.runner import SuiteOutcome, validate_frame, validate_parquet
 from expectations.suites import SuiteFactory, published
 from minzheng import settings
-from minzheng.run_summary import batch_reconciliation
+from minzheng.run_summary import batch_reconciliation, conflicting_redeliveries
 from orchestration.lib.extract_assets import raw_asset_key
 from orchestration.lib.resources import RawZoneResource
 
@@ -136,9 +137,9 @@ def published_kpi_check(kpi_progress_key: dg.AssetKey) -> dg.AssetChecksDefiniti
 def batch_reconciliation_check(audit_key: dg.AssetKey) -> dg.AssetChecksDefinition:
     """Rows landed (batch manifests) = rows the warehouse read, batch by batch.
 
-    The rest of the equation (read = staged + quarantined + superseded) is the dbt test on the
-    audit models, which fails the build before this check runs; the check adds the manifests,
-    which dbt does not see, and carries the figures of both into the run's metadata.
+    The rest of the equation (read = staged + quarantined + superseded + redelivered) is the dbt
+    test on the audit models, which fails the build before this check runs; the check adds the
+    manifests, which dbt does not see, and carries the figures of both into the run's metadata.
     """
 
     @dg.asset_check(
@@ -146,7 +147,8 @@ def batch_reconciliation_check(audit_key: dg.AssetKey) -> dg.AssetChecksDefiniti
         name="landed_batches_reconcile",
         blocking=True,
         description="Every landed raw batch (its manifest's row count) was read whole by the "
-        "warehouse and its rows reconcile: landed = read = staged + quarantined + superseded. "
+        "warehouse and its rows reconcile: landed = read = staged + quarantined + superseded + "
+        "redelivered. "
         "Blocks publish.",
     )
     def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
@@ -157,8 +159,12 @@ def batch_reconciliation_check(audit_key: dg.AssetKey) -> dg.AssetChecksDefiniti
             )
         for line in reconciliation.unreconciled + reconciliation.landed_not_read:
             context.log.error(f"batch does not reconcile: {line}")
+        conflicting = conflicting_redeliveries(settings.paths().warehouse)
+        for entity, rows in sorted(conflicting.items()):
+            context.log.warning(f"{entity}: {rows} conflicting redeliveries quarantined")
         metadata = {
             **reconciliation.metadata(),
+            "conflicting_redeliveries": dg.MetadataValue.json(conflicting),
             "by_entity": dg.MetadataValue.json(reconciliation.by_entity()),
         }
         return dg.AssetCheckResult(

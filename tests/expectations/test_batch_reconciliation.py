@@ -1,8 +1,10 @@
-"""Every landed row is staged, quarantined or superseded, batch by batch, and the run says so.
+"""Every landed row is staged, quarantined, superseded or redelivered, batch by batch, and the run
+says so.
 
 A small raw zone landed the way the extract lands it (manifests included): an empty batch for every
 entity, and batches of three entities whose rows go everywhere a row can go (staged, quarantined
-by a row-level contract, superseded by a later version or an identical re-send). dbt builds the
+by a row-level contract or as a conflicting re-send, superseded by a later version, redelivered
+as an identical re-send). dbt builds the
 staging, quarantine and audit models on it (`dbt build --select +audit`, the audit's tests only);
 the audit, the run summary and the Dagster check must then give the figures below.
 """
@@ -27,6 +29,7 @@ from expectations.suites import RAW_SUITES
 from minzheng import settings
 from minzheng.raw_zone import RawZone
 from minzheng.run_summary import RunOutcome, batch_reconciliation, print_summary
+from minzheng.warehouse_plugin import register_udfs
 from orchestration.lib.quality import batch_reconciliation_check
 from tests.expectations.violations import FILE_SOURCES, source_columns, suite_of
 
@@ -101,6 +104,7 @@ class Scenario:
     staged: int
     quarantined: int
     superseded: int
+    redelivered: int = 0
 
 
 SCENARIOS = [
@@ -119,7 +123,14 @@ SCENARIOS = [
             _death("SW0000000004", "1"),
             _death("SW0000000004", "1"),
         ],
-        staged=2, quarantined=1, superseded=1,
+        staged=2, quarantined=1, superseded=0, redelivered=1,
+    ),
+    # The exchange re-sends SW02 v1 as it was (redelivered), and SW04 v1 with another funeral home
+    # (a conflicting redelivery: quarantined, SW04 keeps the content landed first).
+    Scenario(
+        "civil_registry", "deaths", "deaths_20241203", "deaths_20241203.csv",
+        [_death("SW0000000002", "1"), {**_death("SW0000000004", "1"), "funeral_home": "兴化市殡仪馆"}],
+        staged=0, quarantined=1, superseded=0, redelivered=1,
     ),
     # Order 2 is a twin of order 1 (quarantined); order 3 is updated in the next window.
     Scenario(
@@ -242,18 +253,27 @@ def data_env(build: Build, monkeypatch: pytest.MonkeyPatch) -> Iterator[Build]:
     yield build
 
 
-def _batches(warehouse: Path) -> dict[str, tuple[int, int, int, int, bool]]:
+def _batches(warehouse: Path) -> dict[str, tuple[int, int, int, int, int, bool]]:
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         rows = connection.execute(
             "select batch_id, raw_rows, staged_rows, quarantined_rows, superseded_rows, "
-            "is_reconciled from audit.audit_batch_reconciliation"
+            "redelivered_rows, is_reconciled from audit.audit_batch_reconciliation"
         ).fetchall()
     return {batch: tuple(figures) for batch, *figures in rows}  # type: ignore[misc]
 
 
-def test_every_row_of_every_batch_is_staged_quarantined_or_superseded(build: Build) -> None:
+def test_every_row_of_every_batch_is_staged_quarantined_superseded_or_redelivered(
+    build: Build,
+) -> None:
     expected = {
-        build.batch_ids[s.label]: (len(s.rows), s.staged, s.quarantined, s.superseded, True)
+        build.batch_ids[s.label]: (
+            len(s.rows),
+            s.staged,
+            s.quarantined,
+            s.superseded,
+            s.redelivered,
+            True,
+        )
         for s in SCENARIOS
     }
     # Empty batches hold no row, so no row of the audit either.
@@ -270,12 +290,14 @@ def test_the_run_summary_gives_quarantine_and_reconciliation_figures(
     for s in SCENARIOS:
         entity = f"{s.source}.{s.entity}"
         quarantined[entity] = quarantined.get(entity, 0) + s.quarantined
-    listed = out[out.index("quarantined rows") : out.index("reconciliation per raw batch")]
+    listed = out[out.index("quarantined rows") : out.index("conflicting redeliveries")]
     assert {
         line.split()[0]: int(line.split()[1]) for line in listed.splitlines()[1:] if line.strip()
     } == quarantined
+    conflicting = out[out.index("conflicting redeliveries") : out.index("reconciliation per")]
+    assert conflicting.splitlines()[1].split() == ["civil_registry.deaths", "1"]
     reconciliation = out[out.index("reconciliation per raw batch") :]
-    figures = {line.split()[0]: line.split()[1] for line in reconciliation.splitlines()[1:7]}
+    figures = {line.split()[0]: line.split()[1] for line in reconciliation.splitlines()[1:8]}
     assert figures == {
         "batches": str(len(SCENARIOS)),
         "landed": str(landed),
@@ -283,6 +305,7 @@ def test_the_run_summary_gives_quarantine_and_reconciliation_figures(
         "staged": str(sum(s.staged for s in SCENARIOS)),
         "quarantined": str(sum(s.quarantined for s in SCENARIOS)),
         "superseded": str(sum(s.superseded for s in SCENARIOS)),
+        "redelivered": str(sum(s.redelivered for s in SCENARIOS)),
     }
     assert "every batch reconciles" in reconciliation
 
@@ -296,14 +319,17 @@ def test_the_dagster_check_carries_the_figures(data_env: Build) -> None:
     assert metadata["landed_rows"] == metadata["raw_rows"] == sum(len(s.rows) for s in SCENARIOS)
     assert metadata["quarantined_rows"] == sum(s.quarantined for s in SCENARIOS)
     assert metadata["superseded_rows"] == sum(s.superseded for s in SCENARIOS)
+    assert metadata["redelivered_rows"] == sum(s.redelivered for s in SCENARIOS)
+    assert metadata["conflicting_redeliveries"] == {"civil_registry.deaths": 1}
     assert metadata["unreconciled_batches"] == metadata["batches_landed_not_read"] == 0
     assert metadata["by_entity"]["civil_registry.deaths"] == {
-        "batches": 2,
-        "landed": 6,
-        "raw": 6,
+        "batches": 3,
+        "landed": 8,
+        "raw": 8,
         "staged": 3,
-        "quarantined": 1,
-        "superseded": 2,
+        "quarantined": 2,
+        "superseded": 1,
+        "redelivered": 2,
         "unreconciled_batches": 0,
     }
 
@@ -360,11 +386,35 @@ def test_a_row_lost_between_staging_and_quarantine_fails_the_build(
         "FAIL" in line and "assert_every_raw_batch_reconciles" in line
         for line in rebuilt.stdout.splitlines()
     ), rebuilt.stdout[-3000:]
-    assert _batches(build.warehouse)[batch] == (4, 2, 0, 1, False)
+    assert _batches(build.warehouse)[batch] == (4, 2, 0, 0, 1, False)
 
     reconciliation = batch_reconciliation(settings.paths())
     assert reconciliation is not None and not reconciliation.is_reconciled
     print_summary(settings.paths(), RunOutcome(run_id="test", success=False, published=False))
     out = capsys.readouterr().out
-    assert "1 batches do NOT reconcile" in out
+    # The conflicting re-send of deaths_20241203 was deleted with the rest of the quarantine.
+    assert "2 batches do NOT reconcile" in out
     assert f"civil_registry.deaths {batch}: raw 4 != staged 2 + quarantined 0" in out
+
+
+def test_a_conflicting_redelivery_is_quarantined_and_the_first_content_stays(
+    build: Build,
+) -> None:
+    with duckdb.connect(str(build.warehouse), read_only=True) as connection:
+        register_udfs(connection, PII_KEY)  # staging views pseudonymise on read
+        staged = connection.execute(
+            "select funeral_home_name, batch_id from staging.stg_civil_registry__deaths "
+            "where death_record_id = 'SW0000000004'"
+        ).fetchall()
+        quarantined = connection.execute(
+            "select quarantine_rule, quarantine_reason, batch_id "
+            "from quarantine.quarantine_civil_registry__deaths where record_key = 'SW0000000004'"
+        ).fetchall()
+    assert staged == [("泰州市殡仪馆", build.batch_ids["deaths_20241202"])]
+    assert quarantined == [
+        (
+            "conflicting_redelivery",
+            "conflicting redelivery: same key and version as a landed record, different content",
+            build.batch_ids["deaths_20241203"],
+        )
+    ]

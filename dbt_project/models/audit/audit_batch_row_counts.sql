@@ -1,5 +1,7 @@
 -- 批次行数: rows of every raw batch at each step of staging, per audited source entity.
 --   raw          the rows the warehouse reads from the raw zone (the dbt source)
+--   redelivered  raw rows identical (every source column, and the export's date where the file
+--                name carries the version) to a row landed before them: a re-send
 --   latest       the rows the base model keeps: the latest version of each record
 --   staged       the rows of the stg_ model (kept the row-level contract)
 --   quarantined  the rows of the quarantine_ model (broke it)
@@ -66,6 +68,24 @@ row_counts as (
             _batch_id as batch_id,
             count(*) as row_count
         from {{ source(source_name, entity) }}
+        group by _batch_id
+        union all
+        select
+            '{{ source_name }}' as source_name,
+            '{{ entity }}' as entity,
+            'redelivered' as stage_name,
+            _batch_id as batch_id,
+            count(*) as row_count
+        from (
+            select
+                _batch_id,
+                row_number() over (
+                    partition by {{ redelivery_identity(source_name, entity) }}
+                    order by _extracted_at, _batch_id
+                ) as copy_rank
+            from {{ source(source_name, entity) }}
+        ) as copies
+        where copy_rank > 1
         group by _batch_id
         union all
         select

@@ -10,6 +10,7 @@ batches as (
         staged_rows,
         quarantined_rows,
         superseded_rows,
+        redelivered_rows,
         is_reconciled
     from {{ ref('audit_batch_reconciliation') }}
 
@@ -29,6 +30,7 @@ final as (
         cast(sum(staged_rows) as bigint) as staged_rows,
         cast(sum(quarantined_rows) as bigint) as quarantined_rows,
         cast(sum(superseded_rows) as bigint) as superseded_rows,
+        cast(sum(redelivered_rows) as bigint) as redelivered_rows,
 
         ----------  booleans
         count(case when not is_reconciled then 1 end) = 0 as is_reconciled

@@ -1,6 +1,6 @@
 -- 特殊困难老年人探访 (base): latest version per visit_id, typed, with its row-level contract.
 -- Incremental: a night re-ranks only the records with a new version (macros/incremental.sql).
-{{ config(materialized='incremental', unique_key='visit_id') }}
+{{ config(materialized='incremental', unique_key=['visit_id', 'version_copy']) }}
 with
 
 source as (
@@ -33,6 +33,7 @@ renamed as (
         ----------  timestamps (local time)
         cast(updated_at as timestamp) as updated_at,
         {{ raw_lineage_columns() }},
+        {{ version_copy('cast(visit_id as bigint)') }} as version_copy,
 
         ----------  row-level contract
         {{ quarantine_columns([
@@ -43,7 +44,7 @@ renamed as (
         ]) }}
 
     from ranked
-    where version_rank = 1
+    where {{ kept_versions() }}
 
 )
 

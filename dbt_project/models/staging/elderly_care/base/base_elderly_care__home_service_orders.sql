@@ -1,6 +1,6 @@
 -- 居家上门服务订单 (base): latest version per order_id, typed, with its row-level contract.
 -- Incremental: a night re-ranks only the records with a new version (macros/incremental.sql).
-{{ config(materialized='incremental', unique_key='order_id') }}
+{{ config(materialized='incremental', unique_key=['order_id', 'version_copy']) }}
 with
 
 source as (
@@ -25,12 +25,12 @@ latest as (
         ranked.*,
         row_number() over (
             partition by
-                ranked.resident_id, ranked.service_date, ranked.service_type,
+                ranked.version_class, ranked.resident_id, ranked.service_date, ranked.service_type,
                 ranked.provider_org_id, ranked.is_government_purchased
             order by cast(ranked.order_id as bigint)
         ) as twin_rank
     from ranked
-    where ranked.version_rank = 1
+    where {{ kept_versions('ranked') }}
 
 ),
 
@@ -59,6 +59,7 @@ renamed as (
         ----------  timestamps (local time)
         cast(updated_at as timestamp) as updated_at,
         {{ raw_lineage_columns() }},
+        {{ version_copy('cast(order_id as bigint)') }} as version_copy,
 
         ----------  row-level contract
         {{ quarantine_columns([

@@ -1,6 +1,6 @@
 -- 老年人 (base): latest version per resident_id, typed, with its row-level contract.
 -- Incremental: a night re-ranks only the records with a new version (macros/incremental.sql).
-{{ config(materialized='incremental', unique_key='resident_id') }}
+{{ config(materialized='incremental', unique_key=['resident_id', 'version_copy']) }}
 with
 
 source as (
@@ -42,6 +42,7 @@ renamed as (
         ----------  timestamps (local time)
         cast(updated_at as timestamp) as updated_at,
         {{ raw_lineage_columns() }},
+        {{ version_copy('resident_id') }} as version_copy,
 
         ----------  row-level contract
         {{ quarantine_columns([
@@ -54,7 +55,7 @@ renamed as (
         ]) }}
 
     from ranked
-    where version_rank = 1
+    where {{ kept_versions() }}
 
 )
 

@@ -39,7 +39,7 @@ renamed as (
         ]) }}
 
     from ranked
-    where version_rank = 1
+    where {{ kept_versions() }}
 
 )
 

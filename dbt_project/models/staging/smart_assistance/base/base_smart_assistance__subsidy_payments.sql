@@ -1,6 +1,6 @@
 -- 救助补贴发放 (base): latest version per payment, typed, with its row-level contract.
 -- Incremental: a night re-ranks only the records with a new version (macros/incremental.sql).
-{{ config(materialized='incremental', unique_key='payment_id') }}
+{{ config(materialized='incremental', unique_key=['payment_id', 'version_copy']) }}
 with
 
 source as (
@@ -46,6 +46,7 @@ renamed as (
         cast(created_at as timestamp) as created_at,
         cast(updated_at as timestamp) as updated_at,
         {{ raw_lineage_columns() }},
+        {{ version_copy('payment_id') }} as version_copy,
 
         ----------  row-level contract
         {{ quarantine_columns([
@@ -60,7 +61,7 @@ renamed as (
         ]) }}
 
     from ranked
-    where version_rank = 1
+    where {{ kept_versions() }}
 
 )
 

@@ -6,7 +6,7 @@ source as (
 
     select
         *,
-        {{ yyyymmdd_to_date(regex_extract('_source_file', '([0-9]{8})')) }} as export_date
+        {{ export_date_of_file() }} as export_date
     from {{ source('social_org_registry', 'flagship_projects') }}
 
 ),
@@ -48,7 +48,7 @@ renamed as (
         ]) }}
 
     from ranked
-    where version_rank = 1
+    where {{ kept_versions() }}
 
 )
 
