@@ -263,9 +263,14 @@ def run(log_level: str, full_refresh: bool) -> None:
 
 @main.command()
 @click.option("--quarter", required=True, help="The quarter to report, e.g. 2024Q4.")
-def export(quarter: str) -> None:
+@click.option(
+    "--allow-held",
+    is_flag=True,
+    help="Export even while KPIs of the quarter are held (数据暂停更新); the cover lists them.",
+)
+def export(quarter: str, allow_held: bool) -> None:
     """Write the provincial quarterly report from the published serving file."""
-    from minzheng.export import Quarter, export_quarter, published_quarters
+    from minzheng.export import HeldKpisError, Quarter, export_quarter, published_quarters
 
     paths = _checked_environment()
     try:
@@ -283,7 +288,12 @@ def export(quarter: str) -> None:
             f"--quarter {quarter!r} is not in the serving file: expected a quarter it holds "
             f"({accepted})"
         )
-    result = export_quarter(paths.serving, paths.exports, chosen, run_id="cli")
+    try:
+        result = export_quarter(
+            paths.serving, paths.exports, chosen, run_id="cli", allow_held=allow_held
+        )
+    except HeldKpisError as error:
+        raise click.ClickException(str(error)) from error
     click.echo(f"exported {result.rows} rows to {result.directory}")
     for path in (result.workbook, result.csv, result.manifest):
         click.echo(f"  {path.name}")

@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 REPORTING_UNIT = "泰州市民政局"
 CITY_CODE = "321200"
 _SQL = Path(__file__).with_name("sql") / "quarter_report.sql"
+_HELD_SQL = Path(__file__).with_name("sql") / "quarter_held_kpis.sql"
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 _VALUE_COLUMNS = ("实际值", "目标值", "完成率", "状态")
 
@@ -70,6 +71,44 @@ class ExportResult:
     rows: int
 
 
+@dataclass(frozen=True)
+class HeldKpi:
+    kpi_code: str
+    figures_as_of: str
+    reason: str
+
+    def describe(self) -> str:
+        return f"{self.kpi_code} (figures of {self.figures_as_of}): {self.reason}"
+
+
+class HeldKpisError(Exception):
+    """The quarter has held KPIs: the province would receive stale figures without a word."""
+
+    def __init__(self, quarter: Quarter, held: list[HeldKpi]) -> None:
+        self.quarter, self.held = quarter, held
+        listed = "; ".join(kpi.describe() for kpi in held)
+        super().__init__(
+            f"{quarter.label} has {len(held)} held KPIs (数据暂停更新): {listed}. "
+            "Export them anyway, listed on the cover, with --allow-held."
+        )
+
+
+def held_kpis(serving: Path, quarter: Quarter) -> list[HeldKpi]:
+    """The quarter's KPIs whose published figures are held (none in a file without the column)."""
+    with duckdb.connect(str(serving), read_only=True) as connection:
+        present = connection.execute(
+            "select count(*) from information_schema.columns where table_schema = 'kpi' "
+            "and table_name = 'kpi_progress' and column_name = 'figures_status'"
+        ).fetchone()
+        if not present or not present[0]:
+            return []
+        rows = connection.execute(
+            _HELD_SQL.read_text(encoding="utf-8"),
+            {"quarter_start": quarter.start.isoformat(), "quarter_end": quarter.end.isoformat()},
+        ).fetchall()
+    return [HeldKpi(str(code), str(as_of)[:10], str(reason)) for code, as_of, reason in rows]
+
+
 def read_quarter_figures(serving: Path, quarter: Quarter) -> pd.DataFrame:
     with duckdb.connect(str(serving), read_only=True) as connection:
         return connection.execute(
@@ -78,7 +117,14 @@ def read_quarter_figures(serving: Path, quarter: Quarter) -> pd.DataFrame:
         ).df()
 
 
-def export_quarter(serving: Path, exports_dir: Path, quarter: Quarter, run_id: str) -> ExportResult:
+def export_quarter(
+    serving: Path, exports_dir: Path, quarter: Quarter, run_id: str, *, allow_held: bool = False
+) -> ExportResult:
+    """The quarter's report; refused (HeldKpisError) while a KPI of the quarter is held, unless
+    ``allow_held``: then the cover sheet lists the held KPIs with the date of their figures."""
+    held = held_kpis(serving, quarter)
+    if held and not allow_held:
+        raise HeldKpisError(quarter, held)
     figures = read_quarter_figures(serving, quarter)
     if figures["region_code"].isna().all():
         raise ValueError(f"the serving file has no KPI figures for {quarter.label}")
@@ -89,7 +135,7 @@ def export_quarter(serving: Path, exports_dir: Path, quarter: Quarter, run_id: s
     stem = f"泰州市民政五大行动指标季报_{quarter.label}"
     workbook = staging / f"{stem}.xlsx"
     csv_path = staging / f"{stem}.csv"
-    _write_workbook(figures, quarter, data_as_of, run_id, workbook)
+    _write_workbook(figures, quarter, data_as_of, run_id, workbook, held)
     csv_rows = _write_csv(figures, csv_path)
     files = [
         {"name": p.name, "bytes": p.stat().st_size, "sha256": _sha256(p), "rows": rows}
@@ -127,7 +173,12 @@ def _regions(figures: pd.DataFrame) -> list[tuple[str, str]]:
 
 
 def _write_workbook(
-    figures: pd.DataFrame, quarter: Quarter, data_as_of: str, run_id: str, path: Path
+    figures: pd.DataFrame,
+    quarter: Quarter,
+    data_as_of: str,
+    run_id: str,
+    path: Path,
+    held: list[HeldKpi] | None = None,
 ) -> None:
     book = Workbook()
     cover = book.active
@@ -140,6 +191,10 @@ def _write_workbook(
         ("数据截至", data_as_of),
         ("运行编号", run_id),
         ("说明", "比率类指标按分子、分母汇总计算;累计类指标为年初至报告期末累计值。"),
+        *[
+            ("暂停更新指标", f"{kpi.kpi_code}: 数据截至 {kpi.figures_as_of}; 原因: {kpi.reason}")
+            for kpi in held or []
+        ],
     ]
     for row in cover_rows:
         cover.append(list(row))

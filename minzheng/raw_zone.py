@@ -138,7 +138,9 @@ class RawZone:
         batch_id = f"{batch_label}_{digest[:12]}"
         directory = self.entity_dir(source, entity)
         manifest_path = directory / f"{batch_id}.manifest.json"
-        if manifest_path.exists():
+        # A batch held back for breaking its contract (minzheng.holds) is not landed again.
+        held = self.quarantine_dir(source, entity) / "batches" / manifest_path.name
+        if manifest_path.exists() or held.exists():
             return None
         directory.mkdir(parents=True, exist_ok=True)
         extracted_at = extracted_at or datetime.now(UTC)

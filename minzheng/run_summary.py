@@ -9,11 +9,13 @@ from pathlib import Path
 import click
 import duckdb
 
+from minzheng.holds import held_manifests
 from minzheng.raw_zone import RawZone
 from minzheng.settings import Paths, pii_key
 from minzheng.warehouse_plugin import register_udfs
 
 _KPI_SQL = Path(__file__).with_name("sql") / "run_summary_kpi.sql"
+_HELD_SQL = Path(__file__).with_name("sql") / "run_summary_held.sql"
 _LAYER_SCHEMAS = ("staging", "quarantine", "conformed", "marts", "kpi")
 # Built by dbt_project/models/audit: one row per raw batch, and the same summed per entity.
 _BATCH_RECONCILIATION = "audit.audit_batch_reconciliation"
@@ -29,6 +31,8 @@ class RunOutcome:
     published: bool
     failed_checks: list[str] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)
+    # Held KPIs of the latest quarter, when the night wrote no export because of them.
+    export_held: list[str] = field(default_factory=list)
 
 
 def source_rows(paths: Paths) -> int | None:
@@ -121,6 +125,9 @@ class EntityReconciliation:
     quarantined_rows: int
     superseded_rows: int
     redelivered_rows: int = 0
+    # Rows of batches held back whole for breaking the source contract (minzheng.holds): landed,
+    # kept in the raw zone's quarantine, never read.
+    held_rows: int = 0
 
 
 @dataclass(frozen=True)
@@ -153,6 +160,7 @@ class Reconciliation:
                 "quarantined_rows",
                 "superseded_rows",
                 "redelivered_rows",
+                "held_rows",
             )
         }
         figures["unreconciled_batches"] = self.total("unreconciled_batches")
@@ -172,6 +180,7 @@ class Reconciliation:
                 "quarantined": e.quarantined_rows,
                 "superseded": e.superseded_rows,
                 "redelivered": e.redelivered_rows,
+                "held": e.held_rows,
                 "unreconciled_batches": e.unreconciled_batches,
             }
             for e in self.entities
@@ -187,6 +196,17 @@ def landed_batch_rows(paths: Paths) -> dict[tuple[str, str, str], int]:
         if entity_dir.is_dir() and not entity_dir.parent.name.startswith("_")
         for manifest in zone.manifests(entity_dir.parent.name, entity_dir.name)
     }
+
+
+def held_batch_rows(paths: Paths) -> dict[tuple[str, str], int]:
+    """Rows of the held batches per source entity (landed, then held back by the contract)."""
+    zone = RawZone(paths.raw)
+    rows: dict[tuple[str, str], int] = {}
+    for held_dir in sorted(paths.raw.glob("_quarantine/*/*/batches")):
+        source, entity = held_dir.parent.parent.name, held_dir.parent.name
+        for manifest in held_manifests(zone, source, entity):
+            rows[(source, entity)] = rows.get((source, entity), 0) + manifest.row_count
+    return rows
 
 
 def batch_reconciliation(paths: Paths) -> Reconciliation | None:
@@ -231,6 +251,9 @@ def batch_reconciliation(paths: Paths) -> Reconciliation | None:
     landed_by_entity: dict[tuple[str, str], int] = {}
     for (source, entity, _), rows in landed.items():
         landed_by_entity[(source, entity)] = landed_by_entity.get((source, entity), 0) + rows
+    held = held_batch_rows(paths)
+    for held_entity, rows in held.items():
+        landed_by_entity[held_entity] = landed_by_entity.get(held_entity, 0) + rows
     audited = {(row[0], row[1]): [int(figure) for figure in row[2:]] for row in entities}
     per_entity = []
     # An entity that landed rows but has none in the audit still shows (with nothing read).
@@ -245,6 +268,7 @@ def batch_reconciliation(paths: Paths) -> Reconciliation | None:
                 batches=count,
                 unreconciled_batches=unreconciled_count,
                 landed_rows=landed_by_entity.get((source, entity), 0),
+                held_rows=held.get((source, entity), 0),
                 raw_rows=raw,
                 staged_rows=staged,
                 quarantined_rows=quarantined,
@@ -296,12 +320,48 @@ def print_summary(paths: Paths, outcome: RunOutcome) -> None:
             echo("  line  KPIs  达标  序时达标  滞后  监测")
             for line, kpis, met, on_pace, behind, monitored, _ in statuses:
                 echo(f"  {line:<4}  {kpis:>4}  {met:>4}  {on_pace:>8}  {behind:>4}  {monitored:>4}")
+        _print_held(held_kpis(paths.serving))
     echo(f"serving file: {paths.serving}")
     exports = (
         sorted(p for p in paths.exports.glob("*Q*") if p.is_dir()) if paths.exports.exists() else []
     )
-    if exports:
+    if outcome.export_held:
+        echo(
+            f"export:       not written tonight, {len(outcome.export_held)} KPIs of the quarter "
+            "are held (`minzheng export --allow-held` lists them on the cover)"
+        )
+    elif exports:
         echo(f"export:       {exports[-1]}")
+
+
+def held_kpis(serving: Path) -> list[tuple[str, object, object, str]]:
+    """(kpi, figures as of, held since, reason) of every held KPI in the serving file."""
+    if not serving.exists():
+        return []
+    with duckdb.connect(str(serving), read_only=True) as connection:
+        columns = connection.execute(
+            "select count(*) from information_schema.columns "
+            "where table_schema = 'kpi' and table_name = 'kpi_progress' "
+            "and column_name = 'figures_status'"
+        ).fetchone()
+        if not columns or not columns[0]:
+            return []
+        return [
+            (str(code), as_of, since, str(reason))
+            for code, as_of, since, reason in connection.execute(
+                _HELD_SQL.read_text(encoding="utf-8")
+            ).fetchall()
+        ]
+
+
+def _print_held(held: list[tuple[str, object, object, str]]) -> None:
+    if not held:
+        return
+    click.echo(f"KPIs held (数据暂停更新: last published figures kept): {len(held)}")
+    for code, as_of, since, reason in held:
+        click.echo(
+            f"  {code:<5} figures of {as_of}, held since {since:%Y-%m-%d %H:%M} UTC: {reason}"
+        )
 
 
 def _print_reconciliation(reconciliation: Reconciliation | None) -> None:
@@ -311,7 +371,7 @@ def _print_reconciliation(reconciliation: Reconciliation | None) -> None:
         return
     echo(
         "reconciliation per raw batch "
-        "(landed = read = staged + quarantined + superseded + redelivered):"
+        "(landed = held + read, read = staged + quarantined + superseded + redelivered):"
     )
     echo(f"  {'batches':<15} {reconciliation.total('batches'):>12,}  (holding rows)")
     for label, figure in (
@@ -321,6 +381,7 @@ def _print_reconciliation(reconciliation: Reconciliation | None) -> None:
         ("quarantined", "quarantined_rows"),
         ("superseded", "superseded_rows"),
         ("redelivered", "redelivered_rows"),
+        ("held", "held_rows"),
     ):
         echo(f"  {label:<15} {reconciliation.total(figure):>12,}")
     if reconciliation.is_reconciled:

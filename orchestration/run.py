@@ -3,6 +3,7 @@
 import dagster as dg
 
 from minzheng import settings
+from minzheng.export import held_kpis
 from minzheng.run_summary import RunOutcome
 from orchestration.lib.dbt import prepare_manifest
 
@@ -39,6 +40,11 @@ def run_once(log_level: str = "WARNING", *, full_refresh: bool = False) -> RunOu
     if not outcome.success:
         return outcome
     quarter = latest_quarter(settings.paths().serving)
+    held = held_kpis(settings.paths().serving, quarter)
+    if held:
+        # The night published what it could; the province gets no stale figures unannounced.
+        outcome.export_held = [kpi.describe() for kpi in held]
+        return outcome
     export = definitions.resolve_job_def("quarterly_export").execute_in_process(
         run_config=run_config,
         instance=instance,

@@ -7,12 +7,14 @@ import dagster as dg
 import duckdb
 import yaml
 
-from minzheng import settings
+from minzheng import holds, settings
 from minzheng.export import Quarter, export_quarter
 from minzheng.history import snapshot_month
 from minzheng.publish import publish
+from minzheng.raw_zone import RawZone
 from minzheng.run_summary import quarantine_rows
 from orchestration.defs.warehouse import warehouse_models
+from orchestration.lib.dbt import manifest_path
 
 
 @dg.asset(
@@ -21,12 +23,18 @@ from orchestration.defs.warehouse import warehouse_models
     group_name="serving",
     kinds={"duckdb"},
     description="The read-only serving file: conformed, marts and kpi schemas copied from the "
-    "build and swapped in atomically after every blocking check passed.",
+    "build and swapped in atomically after every blocking check passed. What depends on a held "
+    "raw batch (by the dbt graph) keeps its last published figures, marked held in "
+    "kpi.kpi_progress.",
 )
-def published_serving_file() -> dg.MaterializeResult:
+def published_serving_file(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     paths = settings.paths()
     quarantined = quarantine_rows(paths.warehouse)
-    result = publish(paths.warehouse, paths.serving)
+    active = holds.holds(RawZone(paths.raw))
+    held = holds.blast_radius(holds.read_manifest(manifest_path()), active)
+    for code, reasons in sorted(held.kpis.items()):
+        context.log.warning(f"KPI {code} held: {'; '.join(h.reason() for h in reasons)}")
+    result = publish(paths.warehouse, paths.serving, held)
     return dg.MaterializeResult(
         metadata={
             "quarantined_rows": sum(quarantined.values()),
@@ -35,6 +43,8 @@ def published_serving_file() -> dg.MaterializeResult:
             "tables": len(result.tables),
             "kpi_progress_rows": result.tables.get("kpi.kpi_progress", 0),
             "previous": str(result.previous_file or ""),
+            "held_kpis": ", ".join(result.held_kpis),
+            "held_relations": ", ".join(result.held_relations),
         }
     )
 

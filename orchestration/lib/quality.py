@@ -17,7 +17,8 @@ import duckdb
 from expectations import data_docs
 from expectations.runner import SuiteOutcome, validate_frame, validate_parquet
 from expectations.suites import SuiteFactory, published
-from minzheng import settings
+from minzheng import holds, settings
+from minzheng.raw_zone import RawZone
 from minzheng.run_summary import batch_reconciliation, conflicting_redeliveries
 from orchestration.lib.extract_assets import raw_asset_key
 from orchestration.lib.resources import RawZoneResource
@@ -96,13 +97,88 @@ def raw_suite_check(source: str, entity: str, suite: SuiteFactory) -> dg.AssetCh
             metadata["build_seconds"] = round(build_seconds, 3)
             metadata["validation_to_build_ratio"] = round(outcome.seconds / build_seconds, 3)
         metadata.update(_record(context, outcome))
+        zone = raw_zone.zone()
+        if outcome.passed:
+            holds.set_contract_mark(zone, source, entity, zone.manifests(source, entity))
+            for released in _release_replaced(zone, source, entity):
+                context.log.info(f"{source}.{entity}: hold released: {released.reason()}")
+            return dg.AssetCheckResult(
+                passed=True,
+                severity=dg.AssetCheckSeverity.ERROR,
+                metadata=metadata,  # type: ignore[arg-type]
+            )
+        held = _contain(zone, source, entity, suite)
+        if not held:
+            # Not one batch to blame: everything downstream of the entity waits, as it must.
+            return dg.AssetCheckResult(
+                passed=False,
+                severity=dg.AssetCheckSeverity.ERROR,
+                metadata=metadata,  # type: ignore[arg-type]
+            )
+        for hold in held:
+            context.log.error(f"held back, its KPIs keep their figures: {hold.reason()}")
+        metadata["held_batches"] = "\n".join(hold.reason() for hold in held)
+        metadata["held_rows"] = sum(hold.row_count for hold in held)
+        # Contained: the batches that broke the contract are held, the rest of the entity keeps
+        # it. A warning, so the night goes on; publish holds back what depends on the entity.
         return dg.AssetCheckResult(
-            passed=outcome.passed,
-            severity=dg.AssetCheckSeverity.ERROR,
+            passed=False,
+            severity=dg.AssetCheckSeverity.WARN,
             metadata=metadata,  # type: ignore[arg-type]
         )
 
     return _check
+
+
+# At most this many batches landed since the last passing contract are judged one by one; more
+# (a first load, a long outage) and a failure blocks the entity as a whole.
+_MAX_SUSPECT_BATCHES = 20
+
+
+def _rules_broken(outcome: SuiteOutcome) -> list[str]:
+    """The blocking rules a batch broke, without sample values (they may be personal data and
+    the reason is published beside the KPI)."""
+    return [
+        f"{failure.expectation}"
+        + (f" on {failure.column}" if failure.column else "")
+        + (f" ({failure.unexpected_count} rows)" if failure.unexpected_count is not None else "")
+        for failure in outcome.blocking_failures
+    ]
+
+
+def _contain(zone: RawZone, source: str, entity: str, suite: SuiteFactory) -> list[holds.Hold]:
+    """Hold the batches that break the contract on their own, when the entity's other batches
+    keep it; none when the failure cannot be pinned on new batches that way."""
+    manifests = zone.manifests(source, entity)
+    mark = holds.contract_mark(zone, source, entity)
+    suspects = [m for m in manifests if holds.extracted_after(m, mark)]
+    if not suspects or len(suspects) > _MAX_SUSPECT_BATCHES:
+        return []
+    directory = zone.entity_dir(source, entity)
+    broken = []
+    for manifest in suspects:
+        alone = validate_parquet(suite(), [directory / f"{manifest.batch_id}.parquet"])
+        if not alone.passed:
+            broken.append((manifest, _rules_broken(alone)))
+    broken_ids = {manifest.batch_id for manifest, _ in broken}
+    kept = [m for m in manifests if m.batch_id not in broken_ids]
+    if not broken or not kept:
+        return []
+    rest = validate_parquet(suite(), [directory / f"{m.batch_id}.parquet" for m in kept])
+    if not rest.passed:
+        return []
+    held = [holds.hold_batch(zone, manifest, rules) for manifest, rules in broken]
+    holds.set_contract_mark(zone, source, entity, kept)
+    return held
+
+
+def _release_replaced(zone: RawZone, source: str, entity: str) -> list[holds.Hold]:
+    manifests = zone.manifests(source, entity)
+    return [
+        holds.release(zone, hold)
+        for hold in holds.holds(zone)
+        if hold.source == source and hold.entity == entity and holds.replaced(hold, manifests)
+    ]
 
 
 def published_kpi_check(kpi_progress_key: dg.AssetKey) -> dg.AssetChecksDefinition:

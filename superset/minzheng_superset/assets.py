@@ -348,6 +348,8 @@ class Bundle:
         ]
         if line:
             columns.remove("action_line_label")
+        if any(d["name"] == "figures_display" for d in ds.dimensions):
+            columns.append("figures_display")  # 数据暂停更新, why and the figures' date
         filters = [_filter_sql("is_latest_month", ds)]
         query_filters = []
         if line:

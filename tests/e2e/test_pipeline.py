@@ -285,3 +285,172 @@ def _raw_batches(raw: Path) -> set[tuple[str, str]]:
         for p in raw.rglob("*.manifest.json")
         if not p.parent.relative_to(raw).as_posix().startswith("_")
     }
+
+
+# --- nights that keep working: redelivered records, one bad file, and only what it touches ----
+
+
+def _inbox(env: dict[str, str], entity: str) -> Path:
+    return Path(env["MINZHENG_DATA_DIR"]) / "sources" / "civil_registry" / "inbox" / entity
+
+
+def _daily(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def _audit(env: dict[str, str], source_file: str) -> tuple[int, ...]:
+    """(raw, staged, quarantined, superseded, redelivered) of the batch of one file."""
+    warehouse = Path(env["MINZHENG_DATA_DIR"]) / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        row = connection.execute(
+            "select raw_rows, staged_rows, quarantined_rows, superseded_rows, redelivered_rows "
+            "from audit.audit_batch_reconciliation where batch_id like ?",
+            [source_file.removesuffix(".csv") + "_%"],
+        ).fetchone()
+    assert row is not None, source_file
+    return tuple(int(figure) for figure in row)
+
+
+def test_a_redelivered_and_a_conflicting_record_change_no_kpi(data_env: dict[str, str]) -> None:
+    """The exchange re-sends two death records as they were and a third with another funeral
+    home: the first two are counted as redelivered, the third quarantined, nothing served moves."""
+    serving = _serving(data_env)
+    before = _content_hashes(serving)
+    inbox = _inbox(data_env, "deaths")
+    delivered = pd.concat([_daily(p) for p in sorted(inbox.glob("deaths_2024*.csv"))])
+    assert len(delivered) >= 3
+    resent = delivered.tail(3).copy()
+    resent.iloc[2, resent.columns.get_loc("funeral_home")] = "兴化市殡仪馆（重发）"
+    resent.to_csv(inbox / "deaths_20221231.csv", index=False, encoding="utf-8")
+
+    ran = _minzheng(data_env, "run")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "every batch reconciles" in ran.stdout
+    conflicting = ran.stdout[ran.stdout.index("conflicting redeliveries") :]
+    assert conflicting.splitlines()[1].split() == ["civil_registry.deaths", "1"]
+    assert _audit(data_env, "deaths_20221231.csv") == (3, 0, 1, 0, 2)
+    assert _content_hashes(serving) == before
+
+
+_CORRUPT = "deaths_20250101.csv"
+
+
+def test_a_corrupt_file_holds_only_the_kpis_that_read_it(
+    data_env: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A night when every system delivers a day and the deaths file is corrupt (dates in the
+    wrong form): that file is held back, the KPIs downstream of deaths (by the dbt graph) keep
+    their published figures with the reason, every other KPI publishes the build's figures."""
+    from minzheng import holds
+    from minzheng.raw_zone import RawZone
+
+    data = Path(data_env["MINZHENG_DATA_DIR"])
+    serving = _serving(data_env)
+    published = _progress(data_env)
+    advanced = _minzheng(data_env, "simulate", "advance", "--days", "1", "--no-progress")
+    assert advanced.returncode == 0, advanced.stdout + advanced.stderr
+    day_file = _inbox(data_env, "deaths") / _CORRUPT
+    good = _daily(day_file)
+    # The day's deaths and one more record, whatever the day brought; kept to correct it later.
+    extra = _daily(sorted(_inbox(data_env, "deaths").glob("deaths_2024*.csv"))[-1]).tail(1)
+    extra = extra.assign(death_record_id="SW9999999999", record_version="1")
+    good = pd.concat([good, extra], ignore_index=True)
+    good.to_csv(data / "corrected_deaths.csv", index=False, encoding="utf-8")
+    good.assign(death_date=good["death_date"].str.replace("-", "/")).to_csv(
+        day_file, index=False, encoding="utf-8"
+    )
+    batches_before = _raw_batches(data / "raw")
+
+    ran = _minzheng(data_env, "run")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "every batch reconciles" in ran.stdout
+    landed = _raw_batches(data / "raw") - batches_before
+    assert {entity for entity, _ in landed} - {"civil_registry/deaths"}, "nothing else landed"
+
+    # The bad file is in quarantine, whole, with its rows counted: none is lost.
+    [hold] = holds.holds(RawZone(data / "raw"))
+    assert (hold.source, hold.entity, hold.source_file) == ("civil_registry", "deaths", _CORRUPT)
+    assert hold.row_count == len(good)
+    assert any("death_date" in rule for rule in hold.rules)
+    reconciliation = ran.stdout[ran.stdout.index("reconciliation per raw batch") :]
+    assert ["held", f"{len(good):,}"] in [line.split() for line in reconciliation.splitlines()]
+
+    # The KPIs downstream of deaths in the dbt graph are held, with their last published figures.
+    manifest = holds.read_manifest(_manifest())
+    expected = set(holds.blast_radius(manifest, [hold]).kpis)
+    progress = _progress(data_env)
+    held = set(progress.loc[progress["figures_status"] == "held", "kpi_code"])
+    assert held == expected and held and held < set(progress["kpi_code"])
+    assert (
+        progress.loc[progress["figures_status"] == "held", "held_reason"]
+        .str.contains(f"civil_registry.deaths {_CORRUPT}")
+        .all()
+    )
+    assert progress.loc[progress["figures_status"] == "held", "held_since"].notna().all()
+    figures = ["kpi_code", "period_month", "region_code", "numerator", "denominator", "status"]
+    kept = progress[progress["kpi_code"].isin(held)][figures].sort_values(figures[:3])
+    before = published[published["kpi_code"].isin(held)][figures].sort_values(figures[:3])
+    pd.testing.assert_frame_equal(kept.reset_index(drop=True), before.reset_index(drop=True))
+    assert "KPIs held" in ran.stdout and _CORRUPT in ran.stdout
+
+    # Everything else publishes as usual: the build's own figures.
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as connection:
+        build = connection.execute("select * from kpi.kpi_progress").df()
+    current = progress[~progress["kpi_code"].isin(held)][figures].sort_values(figures[:3])
+    built = build[~build["kpi_code"].isin(held)][figures].sort_values(figures[:3])
+    pd.testing.assert_frame_equal(current.reset_index(drop=True), built.reset_index(drop=True))
+    moved = sorted(
+        code
+        for code in set(progress["kpi_code"]) - held
+        if not progress[progress["kpi_code"] == code][figures]
+        .sort_values(figures[:3])
+        .reset_index(drop=True)
+        .equals(
+            published[published["kpi_code"] == code][figures]
+            .sort_values(figures[:3])
+            .reset_index(drop=True)
+        )
+    )
+    with capsys.disabled():
+        print(
+            "\ncorrupt-file night:",
+            json.dumps(
+                {
+                    "held": {
+                        code: progress.loc[progress["kpi_code"] == code, "held_reason"].iloc[0]
+                        for code in sorted(held)
+                    },
+                    "current_kpis": len(set(progress["kpi_code"]) - held),
+                    "moved": moved,
+                    "reconciliation": reconciliation.splitlines()[:10],
+                },
+                ensure_ascii=False,
+                indent=1,
+                default=str,
+            ),
+        )
+    assert serving.exists()
+
+
+def _manifest() -> Path:
+    from orchestration.lib.dbt import manifest_path
+
+    return manifest_path()
+
+
+def test_the_corrected_file_catches_the_held_kpis_up_and_equals_a_full_rebuild(
+    data_env: dict[str, str],
+) -> None:
+    data = Path(data_env["MINZHENG_DATA_DIR"])
+    (data / "corrected_deaths.csv").replace(_inbox(data_env, "deaths") / _CORRUPT)
+    ran = _minzheng(data_env, "run")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "KPIs held" not in ran.stdout
+    progress = _progress(data_env)
+    assert set(progress["figures_status"]) == {"current"}
+    assert progress["held_since"].isna().all() and progress["held_reason"].isna().all()
+    caught_up = _content_hashes(_serving(data_env))
+
+    rebuilt = _minzheng(data_env, "run", "--full-refresh")
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    assert _content_hashes(_serving(data_env)) == caught_up

@@ -297,7 +297,7 @@ def test_the_run_summary_gives_quarantine_and_reconciliation_figures(
     conflicting = out[out.index("conflicting redeliveries") : out.index("reconciliation per")]
     assert conflicting.splitlines()[1].split() == ["civil_registry.deaths", "1"]
     reconciliation = out[out.index("reconciliation per raw batch") :]
-    figures = {line.split()[0]: line.split()[1] for line in reconciliation.splitlines()[1:8]}
+    figures = {line.split()[0]: line.split()[1] for line in reconciliation.splitlines()[1:9]}
     assert figures == {
         "batches": str(len(SCENARIOS)),
         "landed": str(landed),
@@ -306,6 +306,7 @@ def test_the_run_summary_gives_quarantine_and_reconciliation_figures(
         "quarantined": str(sum(s.quarantined for s in SCENARIOS)),
         "superseded": str(sum(s.superseded for s in SCENARIOS)),
         "redelivered": str(sum(s.redelivered for s in SCENARIOS)),
+        "held": "0",
     }
     assert "every batch reconciles" in reconciliation
 
@@ -330,6 +331,7 @@ def test_the_dagster_check_carries_the_figures(data_env: Build) -> None:
         "quarantined": 2,
         "superseded": 1,
         "redelivered": 2,
+        "held": 0,
         "unreconciled_batches": 0,
     }
 

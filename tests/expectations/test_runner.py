@@ -68,7 +68,8 @@ def test_sql_and_pandas_agree_on_failures(dirty_deaths: list[Path]) -> None:
     assert failed[("expect_column_values_to_match_regex", "record_version")].unexpected_count == 1
     assert ("expect_column_values_to_be_in_set", "registration_county_code") in failed
     assert ("expect_column_values_to_not_be_null", "death_record_id") in failed
-    assert ("expect_compound_columns_to_be_unique", None) in failed
+    # A repeated (key, version) is staging's to judge (redelivered or conflicting), not the suite's.
+    assert ("expect_compound_columns_to_be_unique", None) not in failed
     assert {(o.expectation, o.column) for o in sql.warnings} == {
         ("expect_column_values_to_be_in_set", "sex")
     }

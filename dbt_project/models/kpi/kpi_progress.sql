@@ -223,7 +223,12 @@ final as (
             when comparator = '<=' and actual_value <= expected_progress + 1e-9 then '序时达标'
             else '滞后'
         end as status,
-        {{ data_as_of() }} as data_as_of
+        {{ data_as_of() }} as data_as_of,
+        -- Publish keeps a KPI's last published figures while a raw batch it depends on is held
+        -- (minzheng.holds) and says so here; the build's own figures are always current.
+        'current' as figures_status,
+        cast(null as timestamp) as held_since,
+        cast(null as {{ dbt.type_string() }}) as held_reason
     from valued
 
 )
