@@ -332,7 +332,10 @@ def test_a_redelivered_and_a_conflicting_record_change_no_kpi(data_env: dict[str
     assert _content_hashes(serving) == before
 
 
-_CORRUPT = "deaths_20250101.csv"
+def _newest(env: dict[str, str], entity: str) -> Path:
+    from sources.civil_registry.client import list_inbox_files
+
+    return list_inbox_files(_inbox(env, entity).parent, entity)[-1]
 
 
 def test_a_corrupt_file_holds_only_the_kpis_that_read_it(
@@ -345,17 +348,19 @@ def test_a_corrupt_file_holds_only_the_kpis_that_read_it(
     from minzheng.raw_zone import RawZone
 
     data = Path(data_env["MINZHENG_DATA_DIR"])
+    (data / "corrected").mkdir()
     serving = _serving(data_env)
     published = _progress(data_env)
     advanced = _minzheng(data_env, "simulate", "advance", "--days", "1", "--no-progress")
     assert advanced.returncode == 0, advanced.stdout + advanced.stderr
-    day_file = _inbox(data_env, "deaths") / _CORRUPT
+    day_file = _newest(data_env, "deaths")
+    corrupt = day_file.name
     good = _daily(day_file)
     # The day's deaths and one more record, whatever the day brought; kept to correct it later.
     extra = _daily(sorted(_inbox(data_env, "deaths").glob("deaths_2024*.csv"))[-1]).tail(1)
     extra = extra.assign(death_record_id="SW9999999999", record_version="1")
     good = pd.concat([good, extra], ignore_index=True)
-    good.to_csv(data / "corrected_deaths.csv", index=False, encoding="utf-8")
+    good.to_csv(data / "corrected" / corrupt, index=False, encoding="utf-8")
     good.assign(death_date=good["death_date"].str.replace("-", "/")).to_csv(
         day_file, index=False, encoding="utf-8"
     )
@@ -369,7 +374,7 @@ def test_a_corrupt_file_holds_only_the_kpis_that_read_it(
 
     # The bad file is in quarantine, whole, with its rows counted: none is lost.
     [hold] = holds.holds(RawZone(data / "raw"))
-    assert (hold.source, hold.entity, hold.source_file) == ("civil_registry", "deaths", _CORRUPT)
+    assert (hold.source, hold.entity, hold.source_file) == ("civil_registry", "deaths", corrupt)
     assert hold.row_count == len(good)
     assert any("death_date" in rule for rule in hold.rules)
     reconciliation = ran.stdout[ran.stdout.index("reconciliation per raw batch") :]
@@ -383,7 +388,7 @@ def test_a_corrupt_file_holds_only_the_kpis_that_read_it(
     assert held == expected and held and held < set(progress["kpi_code"])
     assert (
         progress.loc[progress["figures_status"] == "held", "held_reason"]
-        .str.contains(f"civil_registry.deaths {_CORRUPT}")
+        .str.contains(f"civil_registry.deaths {corrupt}")
         .all()
     )
     assert progress.loc[progress["figures_status"] == "held", "held_since"].notna().all()
@@ -391,7 +396,7 @@ def test_a_corrupt_file_holds_only_the_kpis_that_read_it(
     kept = progress[progress["kpi_code"].isin(held)][figures].sort_values(figures[:3])
     before = published[published["kpi_code"].isin(held)][figures].sort_values(figures[:3])
     pd.testing.assert_frame_equal(kept.reset_index(drop=True), before.reset_index(drop=True))
-    assert "KPIs held" in ran.stdout and _CORRUPT in ran.stdout
+    assert "KPIs held" in ran.stdout and corrupt in ran.stdout
 
     # Everything else publishes as usual: the build's own figures.
     with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as connection:
@@ -442,7 +447,8 @@ def test_the_corrected_file_catches_the_held_kpis_up_and_equals_a_full_rebuild(
     data_env: dict[str, str],
 ) -> None:
     data = Path(data_env["MINZHENG_DATA_DIR"])
-    (data / "corrected_deaths.csv").replace(_inbox(data_env, "deaths") / _CORRUPT)
+    [corrected] = (data / "corrected").iterdir()
+    corrected.replace(_inbox(data_env, "deaths") / corrected.name)
     ran = _minzheng(data_env, "run")
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert "KPIs held" not in ran.stdout
