@@ -290,6 +290,14 @@ def _raw_batches(raw: Path) -> set[tuple[str, str]]:
 # --- nights that keep working: redelivered records, one bad file, and only what it touches ----
 
 
+@pytest.fixture(scope="module")
+def nights_env(published: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """One private copy of the published pipeline for the nights below, which run in order."""
+    data = tmp_path_factory.mktemp("nights") / "data"
+    shutil.copytree(published, data, symlinks=True)
+    return pipeline_env(data)
+
+
 def _inbox(env: dict[str, str], entity: str) -> Path:
     return Path(env["MINZHENG_DATA_DIR"]) / "sources" / "civil_registry" / "inbox" / entity
 
@@ -311,24 +319,24 @@ def _audit(env: dict[str, str], source_file: str) -> tuple[int, ...]:
     return tuple(int(figure) for figure in row)
 
 
-def test_a_redelivered_and_a_conflicting_record_change_no_kpi(data_env: dict[str, str]) -> None:
+def test_a_redelivered_and_a_conflicting_record_change_no_kpi(nights_env: dict[str, str]) -> None:
     """The exchange re-sends two death records as they were and a third with another funeral
     home: the first two are counted as redelivered, the third quarantined, nothing served moves."""
-    serving = _serving(data_env)
+    serving = _serving(nights_env)
     before = _content_hashes(serving)
-    inbox = _inbox(data_env, "deaths")
+    inbox = _inbox(nights_env, "deaths")
     delivered = pd.concat([_daily(p) for p in sorted(inbox.glob("deaths_2024*.csv"))])
     assert len(delivered) >= 3
     resent = delivered.tail(3).copy()
     resent.iloc[2, resent.columns.get_loc("funeral_home")] = "兴化市殡仪馆（重发）"
     resent.to_csv(inbox / "deaths_20221231.csv", index=False, encoding="utf-8")
 
-    ran = _minzheng(data_env, "run")
+    ran = minzheng(nights_env, "run")
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert "every batch reconciles" in ran.stdout
     conflicting = ran.stdout[ran.stdout.index("conflicting redeliveries") :]
     assert conflicting.splitlines()[1].split() == ["civil_registry.deaths", "1"]
-    assert _audit(data_env, "deaths_20221231.csv") == (3, 0, 1, 0, 2)
+    assert _audit(nights_env, "deaths_20221231.csv") == (3, 0, 1, 0, 2)
     assert _content_hashes(serving) == before
 
 
@@ -339,7 +347,7 @@ def _newest(env: dict[str, str], entity: str) -> Path:
 
 
 def test_a_corrupt_file_holds_only_the_kpis_that_read_it(
-    data_env: dict[str, str], capsys: pytest.CaptureFixture[str]
+    nights_env: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A night when every system delivers a day and the deaths file is corrupt (dates in the
     wrong form): that file is held back, the KPIs downstream of deaths (by the dbt graph) keep
@@ -347,17 +355,17 @@ def test_a_corrupt_file_holds_only_the_kpis_that_read_it(
     from minzheng import holds
     from minzheng.raw_zone import RawZone
 
-    data = Path(data_env["MINZHENG_DATA_DIR"])
+    data = Path(nights_env["MINZHENG_DATA_DIR"])
     (data / "corrected").mkdir()
-    serving = _serving(data_env)
-    published = _progress(data_env)
-    advanced = _minzheng(data_env, "simulate", "advance", "--days", "1", "--no-progress")
+    serving = _serving(nights_env)
+    published = _progress(nights_env)
+    advanced = minzheng(nights_env, "simulate", "advance", "--days", "1", "--no-progress")
     assert advanced.returncode == 0, advanced.stdout + advanced.stderr
-    day_file = _newest(data_env, "deaths")
+    day_file = _newest(nights_env, "deaths")
     corrupt = day_file.name
     good = _daily(day_file)
     # The day's deaths and one more record, whatever the day brought; kept to correct it later.
-    extra = _daily(sorted(_inbox(data_env, "deaths").glob("deaths_2024*.csv"))[-1]).tail(1)
+    extra = _daily(sorted(_inbox(nights_env, "deaths").glob("deaths_2024*.csv"))[-1]).tail(1)
     extra = extra.assign(death_record_id="SW9999999999", record_version="1")
     good = pd.concat([good, extra], ignore_index=True)
     good.to_csv(data / "corrected" / corrupt, index=False, encoding="utf-8")
@@ -366,7 +374,7 @@ def test_a_corrupt_file_holds_only_the_kpis_that_read_it(
     )
     batches_before = _raw_batches(data / "raw")
 
-    ran = _minzheng(data_env, "run")
+    ran = minzheng(nights_env, "run")
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert "every batch reconciles" in ran.stdout
     landed = _raw_batches(data / "raw") - batches_before
@@ -383,7 +391,7 @@ def test_a_corrupt_file_holds_only_the_kpis_that_read_it(
     # The KPIs downstream of deaths in the dbt graph are held, with their last published figures.
     manifest = holds.read_manifest(_manifest())
     expected = set(holds.blast_radius(manifest, [hold]).kpis)
-    progress = _progress(data_env)
+    progress = _progress(nights_env)
     held = set(progress.loc[progress["figures_status"] == "held", "kpi_code"])
     assert held == expected and held and held < set(progress["kpi_code"])
     assert (
@@ -444,19 +452,19 @@ def _manifest() -> Path:
 
 
 def test_the_corrected_file_catches_the_held_kpis_up_and_equals_a_full_rebuild(
-    data_env: dict[str, str],
+    nights_env: dict[str, str],
 ) -> None:
-    data = Path(data_env["MINZHENG_DATA_DIR"])
+    data = Path(nights_env["MINZHENG_DATA_DIR"])
     [corrected] = (data / "corrected").iterdir()
-    corrected.replace(_inbox(data_env, "deaths") / corrected.name)
-    ran = _minzheng(data_env, "run")
+    corrected.replace(_inbox(nights_env, "deaths") / corrected.name)
+    ran = minzheng(nights_env, "run")
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert "KPIs held" not in ran.stdout
-    progress = _progress(data_env)
+    progress = _progress(nights_env)
     assert set(progress["figures_status"]) == {"current"}
     assert progress["held_since"].isna().all() and progress["held_reason"].isna().all()
-    caught_up = _content_hashes(_serving(data_env))
+    caught_up = _content_hashes(_serving(nights_env))
 
-    rebuilt = _minzheng(data_env, "run", "--full-refresh")
+    rebuilt = minzheng(nights_env, "run", "--full-refresh")
     assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
-    assert _content_hashes(_serving(data_env)) == caught_up
+    assert _content_hashes(_serving(nights_env)) == caught_up
