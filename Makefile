@@ -15,7 +15,7 @@ MINZHENG_SCALE ?= 1.0
 DBT := $(BIN)/dbt
 DBT_DIRS := --project-dir dbt_project --profiles-dir dbt_project
 
-.PHONY: help setup run test test-fast lint format simulate pipeline dev clean bench bench-postgres serve superset-setup superset-browser
+.PHONY: help setup run test test-fast lint format simulate pipeline dev clean bench bench-postgres serve superset-setup superset-browser spark-java
 # A city-year and twice it: 77 minutes on 2 cores and 24 GiB. The simulation holds about 3.8 GiB
 # per unit of scale, so 24 GiB takes up to 5; a province-year (19) needs about 80 GiB.
 BENCH_SCALES ?= 1.0 2
@@ -49,7 +49,7 @@ simulate: setup
 pipeline: setup
 	$(BIN)/minzheng run
 
-test: setup lint superset-setup bench-postgres
+test: setup lint superset-setup bench-postgres spark-java
 	$(BIN)/pytest
 
 # The quick loop while changing a model or a check: everything not marked slow (tests/conftest.py).
@@ -73,8 +73,15 @@ format: setup
 
 # Each scale: stages, floor scan, PostgreSQL peer, Superset chart latency (when superset/.venv is
 # installed), full run and one-day night. Results: bench/results/, README's bench section.
-bench: setup bench-postgres
+bench: setup bench-postgres spark-java
 	$(BIN)/python -m bench.run --scales "$(BENCH_SCALES)" --repeat $(BENCH_REPEAT)
+
+# The Spark engine (docs/spark.md) runs on Debian's Java 17; pyspark itself is in the lock.
+spark-java:
+	@if command -v java >/dev/null || ls /usr/lib/jvm/java-17-openjdk-*/bin/java >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; \
+	else echo "Java is missing: sudo apt-get install -y openjdk-17-jre-headless"; exit 1; fi
 
 # The peer comparison runs a throwaway cluster from PostgreSQL's server binaries (apt, as root).
 bench-postgres:

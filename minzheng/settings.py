@@ -109,6 +109,20 @@ def duckdb_memory_limit() -> str:
     return value.strip()
 
 
+ENGINES = ("duckdb", "spark")
+
+
+def engine() -> str:
+    """The warehouse engine: ``duckdb`` (one machine) or ``spark`` (docs/spark.md).
+
+    Either builds the same tables into the DuckDB build file, which checks and publish read.
+    """
+    value = os.environ.get("MINZHENG_ENGINE", "duckdb").strip().lower() or "duckdb"
+    if value not in ENGINES:
+        raise ConfigurationError(f"MINZHENG_ENGINE={value!r}: expected one of {', '.join(ENGINES)}")
+    return value
+
+
 @dataclass(frozen=True)
 class Paths:
     """Where each layer lives under the data directory (see docs/sources_and_raw_zone.md)."""

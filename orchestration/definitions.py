@@ -21,7 +21,7 @@ from orchestration.defs.serving import (
 )
 from orchestration.defs.sources import all_extract_assets
 from orchestration.defs.warehouse import warehouse_models
-from orchestration.lib.dbt import DBT_EXECUTABLE, DBT_PROJECT
+from orchestration.lib.dbt import DBT_PROJECT, build_executable
 from orchestration.lib.resources import (
     ElderlyCareDatabase,
     FileDrop,
@@ -61,7 +61,7 @@ def build_definitions() -> dg.Definitions:
             "registry_drop": FileDrop(directory=str(access.registry_drop_dir)),
             "civil_inbox": FileDrop(directory=str(access.civil_inbox_dir)),
             "raw_zone": RawZoneResource(root=str(settings.paths().raw)),
-            "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE),
+            "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=build_executable()),
         },
     )
 

@@ -90,3 +90,43 @@
     {%- endfor -%}
     {{ return(statements[0]) }}
 {%- endmacro %}
+
+{#- dbt-spark's dateadd, datediff and last_day go through unix timestamps, which turn a date into
+    the session zone's midnight and come back a day off or null with zone-less timestamps. Spark's
+    own date functions, with DuckDB's meaning: datediff counts the boundaries crossed. -#}
+{% macro spark__dateadd(datepart, interval, from_date_or_timestamp) -%}
+    {%- set part = datepart | lower | replace("'", "") -%}
+    {%- if part == 'day' -%}
+        date_add({{ from_date_or_timestamp }}, cast({{ interval }} as int))
+    {%- elif part == 'month' -%}
+        add_months({{ from_date_or_timestamp }}, cast({{ interval }} as int))
+    {%- elif part == 'year' -%}
+        add_months({{ from_date_or_timestamp }}, cast({{ interval }} as int) * 12)
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("dateadd on Spark: unsupported datepart " ~ datepart) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro spark__datediff(first_date, second_date, datepart) -%}
+    {%- set part = datepart | lower | replace("'", "") -%}
+    {%- if part == 'day' -%}
+        datediff(cast({{ second_date }} as date), cast({{ first_date }} as date))
+    {%- elif part == 'month' -%}
+        ((year({{ second_date }}) - year({{ first_date }})) * 12 + month({{ second_date }}) - month({{ first_date }}))
+    {%- elif part == 'year' -%}
+        (year({{ second_date }}) - year({{ first_date }}))
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("datediff on Spark: unsupported datepart " ~ datepart) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro spark__last_day(date, datepart) -%}
+    {%- set part = datepart | lower | replace("'", "") -%}
+    {%- if part == 'month' -%}
+        last_day({{ date }})
+    {%- elif part == 'year' -%}
+        date_add(add_months(cast(date_trunc('year', {{ date }}) as date), 12), -1)
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("last_day on Spark: unsupported datepart " ~ datepart) }}
+    {%- endif -%}
+{%- endmacro %}

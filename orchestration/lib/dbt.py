@@ -16,6 +16,15 @@ from minzheng import settings
 
 # The dbt of this environment, whatever PATH says (the UI and CI may lack .venv/bin on it).
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+# dbt on the project's Spark session (minzheng.spark_engine), for MINZHENG_ENGINE=spark.
+SPARK_DBT_EXECUTABLE = str(Path(sys.executable).with_name("minzheng-dbt"))
+
+
+def build_executable() -> str:
+    """The dbt the warehouse build runs: plain dbt-duckdb, or dbt on Spark by MINZHENG_ENGINE."""
+    return SPARK_DBT_EXECUTABLE if settings.engine() == "spark" else DBT_EXECUTABLE
+
+
 DBT_PROJECT = DbtProject(
     project_dir=settings.DBT_PROJECT_DIR,
     profiles_dir=settings.DBT_PROJECT_DIR,

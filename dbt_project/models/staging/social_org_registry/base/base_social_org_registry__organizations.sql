@@ -37,7 +37,7 @@ renamed as (
         ----------  dates
         export_date,
         {{ dbt.safe_cast(adapter.quote('成立登记日期'), 'date') }} as registered_date,
-        {{ dbt.safe_cast("nullif(trim(\"注销撤销日期\"), '')", 'date') }} as deregistered_date,
+        {{ dbt.safe_cast("nullif(trim(" ~ adapter.quote('注销撤销日期') ~ "), '')", 'date') }} as deregistered_date,
 
         ----------  timestamps
         {{ raw_lineage_columns() }},
