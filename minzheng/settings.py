@@ -117,10 +117,10 @@ def engine() -> str:
 
     Either builds the same tables into the DuckDB build file, which checks and publish read.
     """
-    value = os.environ.get("MINZHENG_ENGINE", "duckdb").strip().lower() or "duckdb"
-    if value not in ENGINES:
-        raise ConfigurationError(f"MINZHENG_ENGINE={value!r}: expected one of {', '.join(ENGINES)}")
-    return value
+    value = os.environ.get("MINZHENG_ENGINE", "duckdb")
+    if value.strip().lower() not in ENGINES:
+        raise _refuse("MINZHENG_ENGINE", value, " or ".join(ENGINES))
+    return value.strip().lower()
 
 
 @dataclass(frozen=True)
@@ -251,6 +251,7 @@ def validate() -> None:
         scale,
         data_as_of,
         duckdb_memory_limit,
+        engine,
         _check_url("MINZHENG_SA_API_URL", "https|http"),
         _check_url("MINZHENG_ELDERLY_CARE_URL", r"sqlite|postgresql|mysql|mssql|oracle|duckdb"),
         _check_pii_key,

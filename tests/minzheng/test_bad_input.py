@@ -145,6 +145,12 @@ BAD_INPUTS = [
         says=("MINZHENG_DUCKDB_MEMORY_LIMIT", "'lots'", "50% or 8GB"),
     ),
     BadInput(
+        "engine neither duckdb nor spark",
+        ["run"],
+        env={"MINZHENG_ENGINE": "postgres"},
+        says=("MINZHENG_ENGINE", "'postgres'", "duckdb or spark"),
+    ),
+    BadInput(
         "API URL without a scheme",
         ["run"],
         env={"MINZHENG_SA_API_URL": "localhost:8701"},
