@@ -220,6 +220,8 @@ def dbt_args(args: Sequence[str]) -> list[str]:
 DBT_SCHEMAS = ("seeds", "staging", "quarantine", "conformed", "marts", "kpi", "audit")
 # dbt commands after which the build file is refreshed from Spark.
 BUILDING_COMMANDS = frozenset({"build", "run", "seed", "snapshot"})
+# dbt commands (and bare flags such as --version) that never query the warehouse: no session.
+SESSIONLESS_COMMANDS = frozenset({"parse", "deps", "clean", "ls", "list"})
 
 
 def mirror_to_duckdb(spark: SparkSession, warehouse: Path) -> dict[str, int]:
@@ -262,6 +264,10 @@ def run_dbt(args: Sequence[str], spark: SparkSession | None = None) -> bool:
     """dbt <args> on Spark in this process, then the build file mirrored; True on success."""
     from dbt.cli.main import dbtRunner
 
+    if not args or args[0].startswith("-"):
+        return bool(dbtRunner().invoke(list(args)).success)
+    if args[0] in SESSIONLESS_COMMANDS:
+        return bool(dbtRunner().invoke(dbt_args(args)).success)
     spark = spark or start_session()
     prepare(spark)
     result = dbtRunner().invoke(dbt_args(args))
