@@ -14,6 +14,7 @@ STAGES = [
     "extract",
     "checks",
     "dbt_build",
+    "spark_build",
     "dagster_build",
     "publish",
     "export",
@@ -26,6 +27,7 @@ STAGE_LABELS = {
     "extract": "extract (every source; the full run's extract steps)",
     "checks": "checks (Great Expectations, reconciliation, freshness; the full run's check steps)",
     "dbt_build": "dbt_build (bare `dbt build` from an empty warehouse)",
+    "spark_build": "spark_build (the same build on Spark: `minzheng-dbt build`, start to copy)",
     "dagster_build": "dagster_build (the same models: the full run's `warehouse_models` step)",
     "publish": "publish (the full run's step)",
     "export": "export (provincial quarter; the full run's step)",
@@ -85,6 +87,11 @@ def markdown(result: dict[str, Any]) -> str:
     row(
         "**dbt build ÷ floor scan**",
         lambda s: s.get("dbt_build_over_floor"),
+        lambda f: f"**{f['value']}**",
+    )
+    row(
+        "**Spark ÷ DuckDB** (spark_build ÷ dbt_build, the same raw zone)",
+        lambda s: s.get("spark_over_duckdb"),
         lambda f: f"**{f['value']}**",
     )
     row(
@@ -179,6 +186,15 @@ def _scaling_cell(figure: Figure) -> str:
     )
 
 
+def spark_settings() -> dict[str, str]:
+    """The Spark settings the bench ran with (the session's, less paths)."""
+    from minzheng.spark_engine import session_conf
+
+    shown = ("spark.master", "spark.driver.memory", "spark.sql.shuffle.partitions")
+    conf = session_conf()
+    return {key: conf[key] for key in shown}
+
+
 def _notes(result: dict[str, Any]) -> list[str]:
     facts = result["machine"]
     pipeline = facts["pipeline_duckdb_settings"]
@@ -195,6 +211,12 @@ def _notes(result: dict[str, Any]) -> list[str]:
         f"memory_limit={pipeline['memory_limit']}, temp_directory={pipeline['temp_directory']} "
         f"(dbt runs {pipeline['dbt_threads']} models at once).",
     ]
+    notes.append(
+        "- Spark in spark_build (docs/spark.md): "
+        + ", ".join(f"{k}={v}" for k, v in spark_settings().items())
+        + "; Iceberg tables, incremental merge; the seconds include the session's start and the "
+        "copy of every table into the DuckDB build file."
+    )
     peer = next((s["peer"] for s in result["scales"] if not is_missing(s.get("peer"))), None)
     if peer is not None:
         duck = peer["duckdb"]["settings"]

@@ -83,7 +83,7 @@ def run_scale(scale: float, log: Path, repeat: int, chart_repeat: int) -> dict[s
         # full run's warehouse is put back for the night.
         full_run_warehouse = data / "full-run.warehouse.duckdb"
         paths.warehouse.rename(full_run_warehouse)
-        for stage in ("dbt_build", "floor"):
+        for stage in ("dbt_build", "spark_build", "floor"):
             click.echo(f"scale {scale:g}: {stage} …", err=True)
             stages[stage] = measure(stage_argv(stage), env, log, stage)
     except StageFailed as error:
@@ -96,6 +96,9 @@ def run_scale(scale: float, log: Path, repeat: int, chart_repeat: int) -> dict[s
         "stages": stages,
         "dbt_build_over_floor": ratio(
             stages["dbt_build"], stages["floor"], ("dbt build", "floor scan"), digits=1
+        ),
+        "spark_over_duckdb": ratio(
+            stages["spark_build"], stages["dbt_build"], ("Spark build", "dbt build"), digits=2
         ),
         "orchestration_overhead": ratio(
             stages["dagster_build"], stages["dbt_build"], ("Dagster build", "dbt build"), digits=2

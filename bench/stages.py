@@ -52,6 +52,25 @@ def _dbt_build() -> None:
     )
 
 
+def _spark_build() -> None:
+    """The same build on Spark (``minzheng-dbt``: session start, raw tables, dbt, DuckDB copy)."""
+    target = settings.data_dir() / "spark_target"
+    subprocess.run(
+        [
+            str(Path(sys.executable).with_name("minzheng-dbt")),
+            "build",
+            "--quiet",
+            "--target-path",
+            str(target),
+            "--log-path",
+            str(target / "logs"),
+            "--vars",
+            json.dumps({"data_as_of": settings.data_as_of().isoformat()}),
+        ],
+        check=True,
+    )
+
+
 def _floor() -> None:
     raw = settings.paths().raw
     with duckdb.connect() as connection:
@@ -67,7 +86,12 @@ def _simulate() -> None:
     simulate(paths.sources, scale=settings.scale(), progress=False)
 
 
-STAGES = {"simulate": _simulate, "dbt_build": _dbt_build, "floor": _floor}
+STAGES = {
+    "simulate": _simulate,
+    "dbt_build": _dbt_build,
+    "spark_build": _spark_build,
+    "floor": _floor,
+}
 
 
 @click.command()

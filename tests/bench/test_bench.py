@@ -182,6 +182,7 @@ def _complete_scale(scale: float, factor: float) -> dict[str, Any]:
         "dbt_build_over_floor": measure.ratio(
             stages["dbt_build"], stages["floor"], ("dbt build", "floor scan"), 1
         ),
+        "spark_over_duckdb": {"value": 3.2},
         "orchestration_overhead": {"value": 1.0},
         "heaviest_models": [{"model": "fct_a", "seconds": 1.5}],
         "runs": runs,
@@ -273,8 +274,9 @@ def test_table_says_why_each_missing_figure_is_missing() -> None:
     # Every figure has its row, measured or not; facts and settings follow the table.
     assert (
         len([line for line in table.splitlines() if line.startswith("| ")])
-        == 1 + 1 + 9 + 2 + 5 + 1 + 1 + 1
+        == 1 + 1 + 10 + 3 + 5 + 1 + 1 + 1
     )
+    assert "**Spark ÷ DuckDB** (spark_build ÷ dbt_build, the same raw zone)" in lines
     assert "PostgreSQL not installed, Superset not installed" in table
     assert "memory_limit=6.2 GiB" in table
 
