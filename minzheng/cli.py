@@ -8,8 +8,9 @@ import secrets
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -251,14 +252,50 @@ def run(log_level: str, full_refresh: bool) -> None:
             f"MINZHENG_DATA_DIR={str(paths.root)!r} holds no source systems: "
             "run `minzheng simulate` first, or set the MINZHENG_* source URLs"
         )
+    from minzheng.alerts import append_alert
     from minzheng.run_summary import print_summary
     from orchestration.run import run_once
 
-    with _single_run_lock(paths.root), _smart_assistance_api(paths.sources):
+    began = time.monotonic()
+    log_file = paths.logs / f"run-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{os.getpid()}.log"
+    with (
+        _single_run_lock(paths.root),
+        _smart_assistance_api(paths.sources),
+        _stdout_to(log_file),
+    ):
         outcome = run_once(log_level.upper(), full_refresh=full_refresh)
+    outcome.elapsed_s = time.monotonic() - began
+    outcome.log_file = log_file
+    if not outcome.success:
+        outcome.alert_log = append_alert(
+            paths.alerts,
+            run_id=outcome.run_id,
+            job="minzheng run",
+            failed_steps=[{"step": step, "error": reason} for step, reason in outcome.failed_steps]
+            + [
+                {"step": check, "error": "blocking check failed"} for check in outcome.failed_checks
+            ],
+        )
     print_summary(paths, outcome)
     if not outcome.success:
         sys.exit(1)
+
+
+@contextlib.contextmanager
+def _stdout_to(log_file: Path) -> Iterator[None]:
+    """The run's and dbt's output go to the run log; warnings and errors (stderr) stay here."""
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with log_file.open("a", encoding="utf-8") as handle, contextlib.redirect_stdout(handle):
+        # The file descriptor too: dbt writes from its own process.
+        os.dup2(handle.fileno(), 1)
+        try:
+            yield
+        finally:
+            handle.flush()
+            os.dup2(saved, 1)
+            os.close(saved)
 
 
 @main.command()

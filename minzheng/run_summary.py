@@ -30,9 +30,20 @@ class RunOutcome:
     success: bool
     published: bool
     failed_checks: list[str] = field(default_factory=list)
-    failed_steps: list[str] = field(default_factory=list)
+    # (step, why it failed: the entity's source and reason, the file, the error)
+    failed_steps: list[tuple[str, str]] = field(default_factory=list)
     # Held KPIs of the latest quarter, when the night wrote no export because of them.
     export_held: list[str] = field(default_factory=list)
+    # What tonight's extracts did (from their materializations), beside the zone's totals.
+    landed_rows: int = 0
+    landed_batches: int = 0
+    quarantined_files: int = 0
+    # The warehouse was built by this run: its figures are this run's, even when a check failed.
+    built: bool = False
+    exported: str | None = None
+    elapsed_s: float = 0.0
+    log_file: Path | None = None
+    alert_log: Path | None = None
 
 
 def source_rows(paths: Paths) -> int | None:
@@ -280,15 +291,44 @@ def batch_reconciliation(paths: Paths) -> Reconciliation | None:
 
 
 def print_summary(paths: Paths, outcome: RunOutcome) -> None:
+    """What failed and why first; then only the figures this run produced."""
     echo = click.echo
     echo("")
-    echo(f"run {outcome.run_id}: {'succeeded' if outcome.success else 'FAILED'}")
+    status = "succeeded" if outcome.success else "FAILED"
+    echo(f"run {outcome.run_id}: {status} in {outcome.elapsed_s:.0f} s")
     for check in outcome.failed_checks:
         echo(f"  blocking check failed: {check}")
-    for step in outcome.failed_steps:
-        echo(f"  step failed: {step}")
+    by_reason: dict[str, list[str]] = {}
+    for step, reason in outcome.failed_steps:
+        by_reason.setdefault(reason, []).append(step)
+    for reason, steps in by_reason.items():
+        named = ", ".join(steps[:3]) + (f", … ({len(steps)} steps)" if len(steps) > 3 else "")
+        echo(f"  failed: {reason}")
+        echo(f"    in {named}")
     if not outcome.published:
         echo("  nothing was published: the serving file is unchanged")
+    if outcome.alert_log is not None:
+        echo(f"  alert written to {outcome.alert_log}")
+    echo("tonight:")
+    echo(f"  landed          {outcome.landed_rows:>12,} rows in {outcome.landed_batches:,} batches")
+    echo(f"  quarantined     {outcome.quarantined_files:>12,} files")
+    echo(f"  raw zone total  {raw_rows(paths):>12,} rows")
+    if outcome.success or outcome.built:
+        _print_built_figures(paths)
+    echo(f"serving file: {paths.serving}" + ("" if outcome.published else " (unchanged)"))
+    if outcome.export_held:
+        echo(
+            f"export:       not written tonight, {len(outcome.export_held)} KPIs of the quarter "
+            "are held (`minzheng export --allow-held` lists them on the cover)"
+        )
+    elif outcome.exported:
+        echo(f"export:       {outcome.exported}")
+    if outcome.log_file is not None:
+        echo(f"run log:      {outcome.log_file}")
+
+
+def _print_built_figures(paths: Paths) -> None:
+    echo = click.echo
     echo("rows per layer:")
     sources = source_rows(paths)
     echo(
@@ -321,17 +361,6 @@ def print_summary(paths: Paths, outcome: RunOutcome) -> None:
             for line, kpis, met, on_pace, behind, monitored, _ in statuses:
                 echo(f"  {line:<4}  {kpis:>4}  {met:>4}  {on_pace:>8}  {behind:>4}  {monitored:>4}")
         _print_held(held_kpis(paths.serving))
-    echo(f"serving file: {paths.serving}")
-    exports = (
-        sorted(p for p in paths.exports.glob("*Q*") if p.is_dir()) if paths.exports.exists() else []
-    )
-    if outcome.export_held:
-        echo(
-            f"export:       not written tonight, {len(outcome.export_held)} KPIs of the quarter "
-            "are held (`minzheng export --allow-held` lists them on the cover)"
-        )
-    elif exports:
-        echo(f"export:       {exports[-1]}")
 
 
 def held_kpis(serving: Path) -> list[tuple[str, object, object, str]]:

@@ -166,6 +166,11 @@ class Paths:
         return self.root / "alerts"
 
     @property
+    def logs(self) -> Path:
+        """One log file per `minzheng run`: dbt's output and the run's own, not the terminal's."""
+        return self.root / "logs"
+
+    @property
     def dbt_runs(self) -> Path:
         """One dbt target folder per warehouse build (compiled SQL, run_results), newest kept."""
         return self.root / "dbt_runs"

@@ -54,7 +54,13 @@ def run_once(log_level: str = "WARNING", *, full_refresh: bool = False) -> RunOu
     exported = _outcome(export)
     outcome.success = exported.success
     outcome.failed_steps += exported.failed_steps
+    if exported.success:
+        outcome.exported = str(settings.paths().exports / quarter.label)
     return outcome
+
+
+# The dbt build's step: when it succeeded, the warehouse's figures are this run's.
+BUILD_STEP = "warehouse_models"
 
 
 def failure_reason(event: dg.DagsterEvent) -> str:
@@ -66,12 +72,14 @@ def failure_reason(event: dg.DagsterEvent) -> str:
     if error is None:
         return "unknown error"
     lines = error.message.strip().splitlines()
-    message = lines[-1] if lines else ""
-    # "package.module.SomeError: text" -> "text": the text names the source and the reason.
-    prefix = f"{error.cls_name}: "
-    if error.cls_name and prefix in message:
-        message = message.split(prefix, 1)[1]
-    return message or error.cls_name or "unknown error"
+    message = lines[-1] if lines else error.cls_name or "unknown error"
+    if error.cls_name == "DagsterExecutionInterruptedError":
+        return "interrupted: the run was stopped (SIGINT/SIGTERM) before this step finished"
+    # "package.module.SomeError: text" -> "SomeError: text"; an unreachable source says it all.
+    qualified, _, text = message.partition(": ")
+    if text and qualified.split(".")[-1] == error.cls_name:
+        return text if error.cls_name == "SourceUnreachable" else f"{error.cls_name}: {text}"
+    return message
 
 
 def _outcome(result: dg.ExecuteInProcessResult) -> RunOutcome:
@@ -86,10 +94,24 @@ def _outcome(result: dg.ExecuteInProcessResult) -> RunOutcome:
         if m.asset_key is not None
     }
     published = "serving/minzheng" in materialized
+    tonight = {"rows_landed": 0, "batches_landed": 0, "quarantined_files": 0}
+    for event in result.get_asset_materialization_events():
+        metadata = event.step_materialization_data.materialization.metadata
+        for figure in tonight:
+            value = metadata.get(figure)
+            tonight[figure] += int(str(value.value)) if value is not None else 0
     return RunOutcome(
         run_id=result.run_id,
         success=result.success and not failed_checks,
         failed_checks=failed_checks,
-        failed_steps=[e.step_key or "" for e in result.all_events if e.is_step_failure],
+        failed_steps=[
+            (e.step_key or "", failure_reason(e)) for e in result.all_events if e.is_step_failure
+        ],
         published=published,
+        built=any(
+            e.is_step_success and e.step_key == "warehouse_models" for e in result.all_events
+        ),
+        landed_rows=tonight["rows_landed"],
+        landed_batches=tonight["batches_landed"],
+        quarantined_files=tonight["quarantined_files"],
     )

@@ -1,11 +1,9 @@
 """Sensors: new files in the drop folders, and an alert record for every failed run."""
 
-import json
-from datetime import UTC, datetime
-
 import dagster as dg
 
 from minzheng import settings
+from minzheng.alerts import append_alert
 from orchestration.defs.sources import civil_registry_assets, social_org_registry_assets
 from orchestration.lib.sensors import file_drop_sensor
 
@@ -32,20 +30,16 @@ civil_inbox_sensor = file_drop_sensor(
 def alert_on_run_failure(context: dg.RunFailureSensorContext) -> None:
     """Write one alert line per failed run: which steps (assets) failed, and why."""
     failures = [
-        {"step": event.step_key, "error": _error_message(event)}
+        {"step": event.step_key or "", "error": _error_message(event)}
         for event in context.get_step_failure_events()
     ]
-    record = {
-        "alerted_at": datetime.now(UTC).isoformat(),
-        "run_id": context.dagster_run.run_id,
-        "job": context.dagster_run.job_name,
-        "failed_steps": failures,
-        "run_error": context.failure_event.message or "",
-    }
-    alerts = settings.paths().alerts
-    alerts.mkdir(parents=True, exist_ok=True)
-    with (alerts / "alerts.jsonl").open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    append_alert(
+        settings.paths().alerts,
+        run_id=context.dagster_run.run_id,
+        job=context.dagster_run.job_name,
+        failed_steps=failures,
+        run_error=context.failure_event.message or "",
+    )
 
 
 def _error_message(event: dg.DagsterEvent) -> str:

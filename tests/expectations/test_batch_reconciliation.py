@@ -392,7 +392,9 @@ def test_a_row_lost_between_staging_and_quarantine_fails_the_build(
 
     reconciliation = batch_reconciliation(settings.paths())
     assert reconciliation is not None and not reconciliation.is_reconciled
-    print_summary(settings.paths(), RunOutcome(run_id="test", success=False, published=False))
+    print_summary(
+        settings.paths(), RunOutcome(run_id="test", success=False, published=False, built=True)
+    )
     out = capsys.readouterr().out
     # The conflicting re-send of deaths_20241203 was deleted with the rest of the quarantine.
     assert "2 batches do NOT reconcile" in out

@@ -1,0 +1,86 @@
+"""The run summary says what failed and why first, and no figure this run did not produce;
+every failed run leaves an alert line, and dbt's output goes to the run log."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from minzheng import cli, settings
+from minzheng.run_summary import RunOutcome, print_summary
+
+UNREACHABLE = "source smart_assistance unreachable: http://127.0.0.1:9: ConnectError"
+
+
+def _failed() -> RunOutcome:
+    return RunOutcome(
+        run_id="r1",
+        success=False,
+        published=False,
+        failed_steps=[
+            (f"raw__smart_assistance__{entity}", UNREACHABLE)
+            for entity in ("persons", "assistance_cases", "subsidy_payments", "child_workers")
+        ]
+        + [("raw__elderly_care__institutions", "source elderly_care unreachable: no file")],
+        elapsed_s=61.4,
+    )
+
+
+def test_a_failed_run_says_why_first_and_prints_no_stale_figures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("MINZHENG_DATA_DIR", str(tmp_path))
+    (tmp_path / "exports" / "2024Q4").mkdir(parents=True)  # an earlier run's export
+    print_summary(settings.paths(), _failed())
+    lines = capsys.readouterr().out.splitlines()[1:]
+    assert lines[0] == "run r1: FAILED in 61 s"
+    assert lines[1] == f"  failed: {UNREACHABLE}"
+    assert (
+        lines[2].startswith("    in raw__smart_assistance__persons, ") and "(4 steps)" in lines[2]
+    )
+    assert lines[3] == "  failed: source elderly_care unreachable: no file"
+    text = "\n".join(lines)
+    assert "tonight:" in text and "landed                     0 rows" in text
+    for stale in ("export:", "KPI status", "rows per layer"):
+        assert stale not in text
+    assert "(unchanged)" in text
+
+
+def test_a_failed_cli_run_appends_an_alert_and_keeps_its_output_in_the_run_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import orchestration.run
+
+    for name in list(os.environ):
+        if name.startswith("MINZHENG_"):
+            monkeypatch.delenv(name)
+    (tmp_path / "sources").mkdir()
+
+    def fails(*_: object, **__: object) -> RunOutcome:
+        print("dbt says a lot here")
+        return _failed()
+
+    monkeypatch.setattr(orchestration.run, "run_once", fails)
+    env = {
+        "MINZHENG_DATA_DIR": str(tmp_path),
+        "MINZHENG_SA_API_URL": "http://127.0.0.1:9",
+        "MINZHENG_SA_API_TOKEN": "t",
+    }
+    for attempt in (1, 2):
+        result = CliRunner().invoke(cli.main, ["run"], env=env)
+        assert result.exit_code == 1
+        assert "dbt says a lot here" not in result.output
+        alerts = (tmp_path / "alerts" / "alerts.jsonl").read_text("utf-8").splitlines()
+        assert len(alerts) == attempt
+    record = json.loads(alerts[-1])
+    assert record["run_id"] == "r1" and record["job"] == "minzheng run"
+    assert {"step": "raw__smart_assistance__persons", "error": UNREACHABLE} in record[
+        "failed_steps"
+    ]
+    logs = sorted((tmp_path / "logs").glob("run-*.log"))
+    assert logs and "dbt says a lot here" in logs[-1].read_text("utf-8")
+    assert f"run log:      {logs[-1]}" in result.output
