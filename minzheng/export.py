@@ -107,6 +107,12 @@ def held_kpis(serving: Path, quarter: Quarter) -> list[HeldKpi]:
             {"quarter_start": quarter.start.isoformat(), "quarter_end": quarter.end.isoformat()},
         ).fetchall()
     return [HeldKpi(str(code), str(as_of)[:10], str(reason)) for code, as_of, reason in rows]
+# The rules behind two statuses of kpi.kpi_progress, stated beside the figures they explain.
+NO_DATA_NOTE = "比率类指标分母为0(无可统计对象)时,状态为“无数据”,不计为滞后。"
+SMALL_CELL_NOTE = (
+    "关于儿童的区县数据,涉及儿童少于5人的不公开:数值、达成率与状态均不列出;"
+    "仅一个区县不公开时另隐去一个区县,以免由全市合计反推。全市合计照常列出。"
+)
 
 
 def read_quarter_figures(serving: Path, quarter: Quarter) -> pd.DataFrame:
@@ -150,6 +156,7 @@ def export_quarter(
                 "period_month": str(figures["period_month"].dropna().max())[:10],
                 "data_as_of": data_as_of,
                 "run_id": run_id,
+                "notes": {"无数据": NO_DATA_NOTE, "不公开": SMALL_CELL_NOTE},
                 "files": files,
             },
             ensure_ascii=False,
@@ -195,6 +202,8 @@ def _write_workbook(
             ("暂停更新指标", f"{kpi.kpi_code}: 数据截至 {kpi.figures_as_of}; 原因: {kpi.reason}")
             for kpi in held or []
         ],
+        ("无数据", NO_DATA_NOTE),
+        ("不公开", SMALL_CELL_NOTE),
     ]
     for row in cover_rows:
         cover.append(list(row))

@@ -57,7 +57,7 @@ def test_kpi_grid_covers_every_action_line_region_and_month(data_env: dict[str, 
         if kpi.target_basis == "explicit":
             assert rows["actual_value"].notna().all(), kpi.kpi_code
     assert not progress.duplicated(["kpi_code", "period_month", "region_code"]).any()
-    assert set(progress["status"]) <= {"达标", "序时达标", "滞后", "监测"}
+    assert set(progress["status"]) <= {"达标", "序时达标", "滞后", "监测", "无数据", "不公开"}
 
 
 def test_kpi_values_equal_the_simulators_bookkeeping(data_env: dict[str, str]) -> None:

@@ -101,3 +101,38 @@ def test_a_quarter_without_figures_is_a_clear_error(tmp_path: Path) -> None:
         export_quarter(serving, tmp_path / "exports", Quarter.parse("2023Q1"), "run-1")
     with pytest.raises(ValueError, match="2024Q4"):
         Quarter.parse("2024-Q4")
+
+
+def test_withheld_and_no_data_cells_are_exported_as_such_with_the_rule(tmp_path: Path) -> None:
+    """kpi_progress withholds small cells about children (不公开, no figures) and marks 0 of 0 as
+    无数据: the workbook and the CSV carry exactly that, and the cover and manifest state both rules."""
+    serving = tmp_path / "minzheng.duckdb"
+    _serving(serving)
+    with duckdb.connect(str(serving)) as connection:
+        connection.execute(
+            "update kpi.kpi_progress set actual_value = null, attainment_ratio = null,"
+            " status = '不公开' where kpi_code = 'SA01' and region_code = '321203'"
+        )
+        connection.execute(
+            "update kpi.kpi_progress set actual_value = null, attainment_ratio = null,"
+            " status = '无数据' where kpi_code = 'SA01' and region_code = '321202'"
+        )
+    result = export_quarter(serving, tmp_path / "exports", Quarter.parse("2024Q4"), "run-1")
+
+    book = load_workbook(result.workbook)
+    cover = {row[0]: row[1] for row in book["封面"].iter_rows(values_only=True) if row[0]}
+    assert "少于5人" in cover["不公开"] and "全市合计" in cover["不公开"]
+    assert "分母为0" in cover["无数据"]
+    sa01 = next(book["社会救助暖心行动"].iter_rows(min_row=4, values_only=True))
+    city, hailing, gaogang = sa01[4:8], sa01[8:12], sa01[12:16]
+    assert city == (0.9, 1.0, 0.9, "滞后")
+    assert hailing == (None, 1.0, None, "无数据")
+    assert gaogang == (None, 1.0, None, "不公开")
+
+    rows = list(csv.reader(result.csv.read_text(encoding="utf-8-sig").splitlines()))
+    by_region = {r[4]: r for r in rows[1:] if r[1] == "SA01"}
+    assert by_region["321203"][6:10] == ["", "1", "", "不公开"]
+    assert by_region["321202"][6:10] == ["", "1", "", "无数据"]
+    assert by_region["321200"][9] == "滞后"
+    manifest = json.loads(result.manifest.read_text(encoding="utf-8"))
+    assert set(manifest["notes"]) == {"无数据", "不公开"}

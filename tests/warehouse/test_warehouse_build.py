@@ -94,7 +94,9 @@ def test_grid_has_every_month_region_and_kpi(progress: dict) -> None:
 
 
 def test_sa01_emergency_place(progress: dict) -> None:
-    check(progress, "SA01", "2024-02", CITY, 0, 0, "滞后")  # outside-Taizhou emergency not counted
+    check(
+        progress, "SA01", "2024-02", CITY, 0, 0, "无数据"
+    )  # outside-Taizhou emergency not counted
     row = check(progress, "SA01", "2024-03", CITY, 1, 1, "达标")  # approved on 31 March
     assert row["attainment_ratio"] == pytest.approx(1.0)
     check(progress, "SA01", "2024-03", "321202", 1, 1, "达标")
@@ -102,7 +104,7 @@ def test_sa01_emergency_place(progress: dict) -> None:
     check(progress, "SA01", "2024-12", CITY, 1, 2, "滞后")
     check(progress, "SA01", "2024-12", "321202", 1, 1, "达标")
     check(progress, "SA01", "2024-12", "321203", 0, 1, "滞后")
-    check(progress, "SA01", "2024-12", "321204", 0, 0, "滞后")  # same-county case excluded
+    check(progress, "SA01", "2024-12", "321204", 0, 0, "无数据")  # same-county case excluded
 
 
 def test_sa03_proactive_discovery_is_monitored(progress: dict) -> None:
@@ -131,7 +133,7 @@ def test_ec10_nursing_beds_added(progress: dict) -> None:
 def test_ec11_nursing_bed_share(progress: dict) -> None:
     check(progress, "EC11", "2024-01", CITY, 180, 320, "滞后")
     check(progress, "EC11", "2024-08", "321204", 10, 40, "滞后")
-    check(progress, "EC11", "2024-09", "321204", 0, 0, "滞后")
+    check(progress, "EC11", "2024-09", "321204", 0, 0, "无数据")
     check(progress, "EC11", "2024-12", CITY, 280, 330, "达标")
     check(progress, "EC11", "2024-12", "321202", 120, 150, "达标")
     check(progress, "EC11", "2024-12", "321203", 60, 80, "滞后")
@@ -152,17 +154,17 @@ def test_sp04_graded_organizations(progress: dict) -> None:
     row = check(progress, "SP04", "2024-01", CITY, 3, 5, "达标")  # incl. two city-registered
     assert row["attainment_ratio"] == pytest.approx(0.6 / 0.48)
     check(progress, "SP04", "2024-01", "321202", 2, 2, "达标")
-    check(progress, "SP04", "2024-06", CITY, 0, 0, "滞后")  # the 15 June export is no month end
+    check(progress, "SP04", "2024-06", CITY, 0, 0, "无数据")  # the 15 June export is no month end
     check(progress, "SP04", "2024-12", CITY, 2, 4, "达标")  # deregistered out, 3A expired
     check(progress, "SP04", "2024-12", "321202", 1, 2, "达标")
-    check(progress, "SP04", "2024-12", "321203", 0, 0, "滞后")
+    check(progress, "SP04", "2024-12", "321203", 0, 0, "无数据")
 
 
 def test_ss03_96444_coverage(progress: dict) -> None:
     check(progress, "SS03", "2024-02", CITY, 1, 1, "达标")  # corrected to via 96444
     check(progress, "SS03", "2024-03", "321281", 1, 2, "滞后")
     check(progress, "SS03", "2024-05", "321281", 1, 3, "滞后")  # corrected county
-    check(progress, "SS03", "2024-05", "321283", 0, 0, "滞后")
+    check(progress, "SS03", "2024-05", "321283", 0, 0, "无数据")
     check(progress, "SS03", "2024-12", CITY, 2, 4, "滞后")
     check(progress, "SS03", "2024-12", "321282", 1, 1, "达标")  # 2023 record excluded
 

@@ -1,7 +1,10 @@
 -- 指标进度: one row per (kpi_code, period_month, region_code) for every measured KPI, every reported
 -- month of its plan year, the city and (where the scope includes districts) each district.
 -- The city row sums the county-level numerators and denominators (incl. city-registered rows at
--- 321200); ratios are never averaged.
+-- 321200); ratios are never averaged. A ratio with nothing to measure (0 of 0) is 无数据. A district's
+-- figure about children resting on fewer than var small_cell_min_children children is withheld
+-- (不公开: figure, attainment and status), and so is a second district when one alone would be
+-- withheld (the city total minus the others would give it away); city totals stay.
 with
 
 catalog as (
@@ -71,6 +74,17 @@ measures as (
         numerator,
         denominator
     from {{ ref('kpi_measures') }}
+
+),
+
+child_counts as (
+
+    select
+        kpi_code,
+        period_month,
+        region_code,
+        child_count
+    from {{ ref('kpi_child_counts') }}
 
 ),
 
@@ -190,6 +204,71 @@ valued as (
 
 ),
 
+child_cells as (
+
+    select
+        valued.kpi_code,
+        valued.period_month,
+        valued.region_code,
+        coalesce(child_counts.child_count, 0) as child_count,
+        coalesce(child_counts.child_count, 0) between 1 and {{ var('small_cell_min_children') - 1 }}
+            as is_small
+    from valued
+    inner join child_counts
+        on
+            valued.kpi_code = child_counts.kpi_code
+            and valued.period_month = child_counts.period_month
+            and valued.region_code = child_counts.region_code
+    where valued.region_level = 'county'
+
+),
+
+complements as (
+
+    select
+        kpi_code,
+        period_month,
+        region_code,
+        child_count,
+        is_small,
+        sum(case when is_small then 1 else 0 end) over (
+            partition by kpi_code, period_month
+        ) as small_cells,
+        row_number() over (
+            partition by kpi_code, period_month, is_small
+            order by child_count, region_code
+        ) as rank_among_shown
+    from child_cells
+
+),
+
+withheld as (
+
+    select
+        kpi_code,
+        period_month,
+        region_code
+    from complements
+    where
+        is_small
+        or (small_cells = 1 and not is_small and child_count > 0 and rank_among_shown = 1)
+
+),
+
+protected as (
+
+    select
+        valued.*,
+        withheld.region_code is not null as is_withheld
+    from valued
+    left join withheld
+        on
+            valued.kpi_code = withheld.kpi_code
+            and valued.period_month = withheld.period_month
+            and valued.region_code = withheld.region_code
+
+),
+
 final as (
 
     select
@@ -201,20 +280,23 @@ final as (
         region_code,
         region_name,
         region_level,
-        numerator,
-        denominator,
-        actual_value,
+        case when not is_withheld then numerator end as numerator,
+        case when not is_withheld then denominator end as denominator,
+        case when not is_withheld then actual_value end as actual_value,
         cast(target_value as double) as target_value,
         comparator,
         target_basis,
         measure_type,
         cast(
             case
-                when not is_monitor and target_value <> 0 then actual_value / target_value
+                when not is_withheld and not is_monitor and target_value <> 0
+                    then actual_value / target_value
             end as double
         ) as attainment_ratio,
         expected_progress,
         case
+            when is_withheld then '不公开'
+            when measure_type = 'ratio' and denominator = 0 then '无数据'
             when is_monitor then '监测'
             when actual_value is null then '滞后'
             when comparator = '>=' and actual_value >= target_value - 1e-9 then '达标'
@@ -223,13 +305,14 @@ final as (
             when comparator = '<=' and actual_value <= expected_progress + 1e-9 then '序时达标'
             else '滞后'
         end as status,
+        is_withheld,
         {{ data_as_of() }} as data_as_of,
         -- Publish keeps a KPI's last published figures while a raw batch it depends on is held
         -- (minzheng.holds) and says so here; the build's own figures are always current.
         'current' as figures_status,
         cast(null as timestamp) as held_since,
         cast(null as {{ dbt.type_string() }}) as held_reason
-    from valued
+    from protected
 
 )
 
