@@ -33,7 +33,7 @@ def main() -> None:
         run_server(args.host, args.port, args.workers)
     elif args.command == "bundle":
         from minzheng_superset import env
-        from minzheng_superset.assets import Bundle
+        from minzheng_superset.bundle import Bundle
 
         for name, text in Bundle(env.serving_file()).files().items():
             path = args.directory / name

@@ -10,16 +10,22 @@ import time
 from typing import Any
 
 from minzheng_superset import env
-from minzheng_superset.assets import DISTRICTS, Bundle
+from minzheng_superset.bundle import Bundle
 
 LEADERSHIP_ROLE = "市领导"
+KPI_TABLE = "kpi_progress"
+CITY_ROWS = "+全市"  # marks the KPI table's filter, which lets the city's rows through
 DISTRICT_ROLE_PREFIX = "区县-"
-# What a dashboard reader needs, on top of data access: read dashboards, charts, datasets.
+# The zh language pack: without it Superset's own texts (menus, tables, messages) stay English.
+LANGUAGE_PACK = ("can_language_pack", "Superset")
+# What a dashboard reader needs, on top of data access: read dashboards, charts, datasets. Not
+# ("can_read", "Database"): it opens table_metadata and select_star, the serving file's columns
+# and sample rows outside row-level security.
 READER_PERMISSIONS = {
+    LANGUAGE_PACK,
     ("can_read", "Dashboard"),
     ("can_read", "Chart"),
     ("can_read", "Dataset"),
-    ("can_read", "Database"),
     ("can_read", "DashboardFilterStateRestApi"),
     ("can_write", "DashboardFilterStateRestApi"),
     ("can_read", "DashboardPermalinkRestApi"),
@@ -130,15 +136,18 @@ def configure() -> None:
         ("schema_access", p) for p in sorted({ds.schema_perm for ds in datasets} - {None})
     ]
     roles: dict[str, str | None] = {LEADERSHIP_ROLE: None}
-    roles.update({f"{DISTRICT_ROLE_PREFIX}{name}": code for code, name in DISTRICTS.items()})
+    roles.update({f"{DISTRICT_ROLE_PREFIX}{d.name}": d.code for d in bundle.served.districts})
     for role_name in roles:
         _reader_role(security_manager, db, role_name, data_perms)
     _row_level_security(db, security_manager, RowLevelSecurityFilter, datasets, roles)
+    # Public (anonymous, and a user without a data role) reads only the language pack: the login
+    # and no-access pages are Chinese, and nothing else is open.
     public = security_manager.find_role("Public")
-    if public is not None and public.permissions:
-        public.permissions = []
+    if public is not None:
+        language_pack = security_manager.find_permission_view_menu(*LANGUAGE_PACK)
+        public.permissions = [language_pack] if language_pack is not None else []
     db.session.commit()
-    log(f"roles: {', '.join(roles)}; Public has no permission")
+    log(f"roles: {', '.join(roles)}; Public reads only the language pack")
 
 
 def _admin(security_manager: Any, db: Any, user: str, password: str) -> None:
@@ -196,10 +205,16 @@ def _reader_role(
 def _row_level_security(
     db: Any, security_manager: Any, rls_model: Any, datasets: list[Any], roles: dict[str, Any]
 ) -> None:
-    """One filter per district role and region column: rows outside the district never leave."""
+    """One filter per district role and region column: rows outside the district never leave.
+
+    The KPI table also shows a district its city's rows: city-scope KPIs read as the city figure
+    (全市指标), never as an empty chart, and a city total is public to every official.
+    """
     by_column: dict[str, list[Any]] = {}
     for ds in datasets:
         column = (ds.extra_dict or {}).get("minzheng_region_column") or ""
+        if ds.table_name == KPI_TABLE and column:
+            column = f"{column}{CITY_ROWS}"
         by_column.setdefault(column, []).append(ds)
     wanted_names = set()
     for role_name, code in roles.items():
@@ -209,7 +224,10 @@ def _row_level_security(
         for column, tables in by_column.items():
             name = f"{role_name}·{column or '无区划列'}"
             wanted_names.add(name)
-            clause = f"substr(cast({column} as varchar), 1, 6) = '{code}'" if column else "1 = 0"
+            region, city_rows = column.removesuffix(CITY_ROWS), column.endswith(CITY_ROWS)
+            clause = f"substr(cast({region} as varchar), 1, 6) = '{code}'" if column else "1 = 0"
+            if city_rows:
+                clause = f"({clause} or region_level = 'city')"
             rls = db.session.query(rls_model).filter_by(name=name).one_or_none()
             if rls is None:
                 rls = rls_model(name=name)

@@ -1,8 +1,13 @@
-"""Open every dashboard in headless Chromium, screenshot it, and report chart errors.
+"""Open every dashboard in headless Chromium as each given person, screenshot it, report problems.
 
-python -m minzheng_superset.screenshots --url URL --user U --password P --out DIR
-Prints one JSON object: {dashboards: [{slug, title, charts, errors, seconds, screenshot}]}.
-Uses the system Chromium (never `playwright install`).
+python -m minzheng_superset.screenshots --url URL --out DIR --slugs a,b --as NAME:USER:PASSWORD ...
+Prints one JSON object: {people: {NAME: [{slug, charts, errors, seconds, screenshot, text}]}}.
+
+A dashboard is read when every chart holder has drawn (canvas, svg, table or markdown) or shows an
+empty or error state, and no loading indicator is left: a chart still loading after 60 s is an
+error. Then each chart is checked for errors and empty results, and the whole page for English
+interface text. A person without a data role must get the Chinese no-access page. Uses the system
+Chromium (never `playwright install`).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, sync_playwright
 
 CHROMIUM_ARGS = [
@@ -28,8 +34,31 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
-ERROR_TEXT = re.compile(r"错误|出错|异常|Error|Unexpected|Traceback|failed", re.IGNORECASE)
+LOAD_TIMEOUT_MS = 60_000
 HOLDER = '[data-test="dashboard-component-chart-holder"]'
+LOADING = '[data-test="loading-indicator"], .loading'
+ERROR_TEXT = re.compile(r"错误|出错|异常|Error|Unexpected|Traceback|failed", re.IGNORECASE)
+EMPTY_TEXT = re.compile(r"此查询没有数据返回|没有数据|无结果|没有记录|No results|No data")
+# Superset's own interface texts that show when the language pack is missing or incomplete.
+ENGLISH_UI = re.compile(
+    r"\b(Settings|Search|records?|entries|per page|No results|No data|Loading|Error|Dashboards|"
+    r"Charts|Datasets|Logout|Log out|Profile|Home|Show|Download|Refresh|Filters?|Edit|"
+    r"Apply|Clear|There was an issue|fetching|object Response|Unexpected|Access is Denied)\b"
+)
+NO_ACCESS = '[data-test="minzheng-no-access"]'
+HOME_DRAWN = """() => document.querySelector('#app') && document.body.innerText.trim()
+  && !document.querySelector('.ant-skeleton, .ant-skeleton-element, [data-test="loading-indicator"]')"""
+# Every chart has drawn, or says it is empty or failed, and nothing is loading (a holder without a
+# slice header is a markdown block).
+DRAWN = """([holder, loading]) => {
+  const holders = [...document.querySelectorAll(holder)];
+  if (!holders.length || document.querySelector(loading)) return false;
+  return holders.every(h => h.querySelector('[data-test="slice-header"]') === null
+    ? h.innerText.trim().length > 0
+    : h.querySelector('canvas, svg, table, [data-test="empty-state"], .ant-empty, '
+      + '.ant-alert, [role=alert], .error-message'));
+}"""
+CHART = '[data-test="dashboard-component-chart-holder"]:has([data-test="slice-header"])'
 
 
 def chromium_path() -> str:
@@ -41,7 +70,7 @@ def chromium_path() -> str:
     ):
         if candidate and Path(candidate).exists():
             return candidate
-    raise SystemExit("no Chromium found: apt-get install -y chromium fonts-noto-cjk")
+    raise SystemExit("no Chromium found: make superset-browser (apt: chromium fonts-noto-cjk)")
 
 
 def login(page: Page, url: str, user: str, password: str) -> None:
@@ -52,83 +81,122 @@ def login(page: Page, url: str, user: str, password: str) -> None:
     page.wait_for_url(lambda u: "/login" not in u, timeout=30_000)
 
 
-def dashboards(page: Page, url: str) -> list[dict[str, Any]]:
-    response = page.request.get(f"{url}/api/v1/dashboard/?q=(page_size:100)")
-    assert response.ok, response.text()
-    return [
-        {"id": d["id"], "slug": d["slug"] or str(d["id"]), "title": d["dashboard_title"]}
-        for d in response.json()["result"]
-    ]
+def english_ui(text: str) -> list[str]:
+    return sorted(set(ENGLISH_UI.findall(text)))
 
 
-def check_dashboard(page: Page, url: str, board: dict[str, Any], out: Path) -> dict[str, Any]:
+def check_dashboard(page: Page, url: str, slug: str, shot: Path) -> dict[str, Any]:
     failures: list[str] = []
 
     def on_response(response: Any) -> None:
         if "/api/v1/chart/data" in response.url and response.status >= 400:
-            failures.append(f"chart data HTTP {response.status}: {response.text()[:300]}")
+            failures.append(f"chart data HTTP {response.status}")
 
     page.on("response", on_response)
     started = time.monotonic()
-    page.goto(f"{url}/superset/dashboard/{board['slug']}/", wait_until="domcontentloaded")
-    page.wait_for_selector(HOLDER, timeout=60_000)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        loading = page.locator(f'{HOLDER} [data-test="loading-indicator"], {HOLDER} .loading')
-        if loading.count() == 0:
-            break
-        page.wait_for_timeout(500)
-    else:
-        failures.append("charts still loading after 90 s")
-    page.wait_for_timeout(1500)  # let ECharts finish drawing
-    seconds = time.monotonic() - started
-    holders = page.locator(HOLDER)
-    for i in range(holders.count()):
+    response = page.goto(f"{url}/superset/dashboard/{slug}/", wait_until="domcontentloaded")
+    charts = 0
+    if page.locator(NO_ACCESS).count():
+        status = response.status if response else 0
+        return _finish(page, on_response, slug, shot, started, failures, 0, status)
+    try:
+        page.wait_for_function(DRAWN, arg=[HOLDER, LOADING], timeout=LOAD_TIMEOUT_MS)
+    except PlaywrightError:
+        loading = page.locator(f"{HOLDER}:has({LOADING.split(',')[0]})").count()
+        failures.append(f"not drawn after {LOAD_TIMEOUT_MS // 1000} s ({loading} charts loading)")
+    holders = page.locator(CHART)
+    charts = holders.count()
+    for i in range(charts):
         holder = holders.nth(i)
+        header = holder.locator('[data-test="editable-title"], .header-title').first
+        title = header.inner_text() if header.count() else f"chart {i}"
+        body = holder.inner_text().replace(title, "")
         alerts = holder.locator(".ant-alert-error, .ant-alert-warning, [role=alert]")
         if alerts.count():
-            failures.append(f"chart {i}: {alerts.first.inner_text()[:300]}")
-            continue
-        header = holder.locator('[data-test="editable-title"], .header-title').first
-        text = holder.inner_text()
-        title = header.inner_text() if header.count() else ""
-        body = text.replace(title, "")
-        if ERROR_TEXT.search(body) and "错误" not in title:
-            failures.append(f"chart {i} ({title}): {body[:300]}")
-    shot = out / f"{board['slug']}.png"
+            failures.append(f"{title}: alert {alerts.first.inner_text()[:200]}")
+        elif ERROR_TEXT.search(body):
+            failures.append(f"{title}: error text {body[:200]}")
+        if holder.locator('[data-test="empty-state"], .ant-empty').count() or EMPTY_TEXT.search(
+            body
+        ):
+            failures.append(f"{title}: empty chart")
+    return _finish(page, on_response, slug, shot, started, failures, charts, 200)
+
+
+def _finish(
+    page: Page,
+    on_response: Any,
+    slug: str,
+    shot: Path,
+    started: float,
+    failures: list[str],
+    charts: int,
+    status: int,
+) -> dict[str, Any]:
+    seconds = time.monotonic() - started
+    text = page.locator("body").inner_text()
+    english = english_ui(text)
+    if english:
+        failures.append(f"English interface text: {', '.join(english)}")
+    if page.get_by_text("[object Response]").count():
+        failures.append("[object Response] on the page")
     page.screenshot(path=str(shot), full_page=True)
     page.remove_listener("response", on_response)
     return {
-        **board,
-        "charts": holders.count(),
+        "slug": slug,
+        "charts": charts,
+        "status": status,
+        "no_access_page": page.locator(NO_ACCESS).count() > 0,
         "errors": failures,
         "seconds": round(seconds, 1),
         "screenshot": str(shot),
+        "text": text[:4000],
     }
+
+
+def check_home(page: Page, url: str, shot: Path) -> dict[str, Any]:
+    """The page a person lands on after signing in."""
+    failures: list[str] = []
+    started = time.monotonic()
+    page.goto(f"{url}/superset/welcome/", wait_until="domcontentloaded")
+    if not page.locator(NO_ACCESS).count():
+        try:  # the lists of dashboards and charts are placeholders until they arrive
+            page.wait_for_function(HOME_DRAWN, timeout=LOAD_TIMEOUT_MS)
+        except PlaywrightError:
+            failures.append(f"home page not drawn after {LOAD_TIMEOUT_MS // 1000} s")
+    return _finish(page, lambda _: None, "welcome", shot, started, failures, 0, 200)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
-    parser.add_argument("--user", required=True)
-    parser.add_argument("--password", required=True)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--slugs", required=True, help="comma-separated dashboard slugs")
+    parser.add_argument(
+        "--as", dest="people", action="append", required=True, help="NAME:USER:PASSWORD"
+    )
     args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
+    slugs = [s for s in args.slugs.split(",") if s]
+    results: dict[str, list[dict[str, Any]]] = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=chromium_path(),
-            headless=True,
-            args=CHROMIUM_ARGS,
+            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
         )
-        context = browser.new_context(
-            viewport={"width": 1600, "height": 2400}, locale="zh-CN", device_scale_factor=1
-        )
-        page = context.new_page()
-        login(page, args.url, args.user, args.password)
-        results = [check_dashboard(page, args.url, b, args.out) for b in dashboards(page, args.url)]
+        for person in args.people:
+            name, user, password = person.split(":", 2)
+            out = args.out / name
+            out.mkdir(parents=True, exist_ok=True)
+            context = browser.new_context(
+                viewport={"width": 1600, "height": 1200}, locale="zh-CN", device_scale_factor=1
+            )
+            page = context.new_page()
+            login(page, args.url, user, password)
+            pages = [check_home(page, args.url, out / "welcome.png")]
+            pages += [check_dashboard(page, args.url, s, out / f"{s}.png") for s in slugs]
+            results[name] = pages
+            context.close()
         browser.close()
-    json.dump({"dashboards": results}, sys.stdout, ensure_ascii=False)
+    json.dump({"people": results}, sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")
 
 

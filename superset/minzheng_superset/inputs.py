@@ -1,0 +1,197 @@
+"""What the dashboards are built from, read at bootstrap; nothing here decides how they look.
+
+- dbt_project/metrics/semantic_layer.yml: metrics, derived dimensions, each action line's
+  dashboard slug and marts folder;
+- dbt_project/models/**/_*__models.yml: each column's Chinese label (``meta.label_zh``, else its
+  description's first clause);
+- the serving file: the tables and columns served, the KPIs (catalog order), the action lines
+  (names, order), the city and its districts (``dim_region``: names, administrative order), the
+  data month. No district, action line or KPI is written in this package.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import yaml
+
+from minzheng_superset import env
+
+SERVED_SCHEMAS = ("kpi", "marts", "conformed")
+
+
+def load_semantic_layer(path: Path = env.SEMANTIC_LAYER) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def dbt_models(models_dir: Path = env.DBT_MODELS) -> dict[str, dict[str, Any]]:
+    """model name -> {folder, description, label, columns: {name: label}} from dbt's YAML."""
+    models: dict[str, dict[str, Any]] = {}
+    for path in sorted(models_dir.rglob("*.yml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for model in doc.get("models") or []:
+            columns = {
+                column["name"]: column_label(column) for column in model.get("columns") or []
+            }
+            models[model["name"]] = {
+                "folder": path.parent.name,
+                "description": model.get("description") or "",
+                "label": column_label(model),
+                "columns": columns,
+            }
+    return models
+
+
+def column_label(entry: dict[str, Any]) -> str:
+    """A dbt node's Chinese label: ``meta.label_zh`` (or ``config.meta``), else the text of its
+    description up to the first 。"""
+    for meta in (entry.get("meta"), (entry.get("config") or {}).get("meta")):
+        if isinstance(meta, dict) and meta.get("label_zh"):
+            return str(meta["label_zh"])
+    head = re.split(r"[。\n]", (entry.get("description") or "").strip(), maxsplit=1)[0]
+    return head.strip()[:60]
+
+
+@dataclass
+class ServedTable:
+    schema: str
+    name: str
+    columns: list[tuple[str, str]]  # (name, duckdb type)
+
+    @property
+    def key(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass
+class Kpi:
+    code: str
+    action_line: str
+    name_zh: str
+    measure_type: str
+    has_districts: bool
+    catalog_order: int
+    largest_value: float  # the largest actual, target or 序时进度 served for it
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.measure_type == "ratio"
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.name_zh}"
+
+
+@dataclass
+class Region:
+    code: str
+    name: str
+    level: str  # city | county
+
+
+@dataclass
+class ActionLine:
+    code: str
+    name_zh: str
+    dashboard: str  # the dashboard's slug (semantic layer)
+    marts_folder: str
+
+
+@dataclass
+class Served:
+    tables: dict[str, ServedTable] = field(default_factory=dict)
+    kpis: list[Kpi] = field(default_factory=list)
+    regions: list[Region] = field(default_factory=list)  # the city first, then administrative order
+    lines: list[ActionLine] = field(default_factory=list)
+    data_month: date | None = None
+    data_as_of: date | None = None
+
+    @property
+    def city(self) -> Region:
+        return next(region for region in self.regions if region.level == "city")
+
+    @property
+    def districts(self) -> list[Region]:
+        return [region for region in self.regions if region.level == "county"]
+
+
+def read_serving(path: Path, semantic: dict[str, Any]) -> Served:
+    """Tables, columns, KPIs, regions, action lines and the data month of the serving file."""
+    served = Served()
+    with duckdb.connect(str(path), read_only=True) as connection:
+        schemas = ", ".join(f"'{schema}'" for schema in SERVED_SCHEMAS)
+        rows = connection.execute(
+            "select table_schema, table_name, column_name, data_type from information_schema.columns"
+            f" where table_schema in ({schemas})"
+            " order by table_schema, table_name, ordinal_position"
+        ).fetchall()
+        for schema, table, column, data_type in rows:
+            key = f"{schema}.{table}"
+            served.tables.setdefault(key, ServedTable(schema, table, []))
+            served.tables[key].columns.append((column, data_type))
+        kpi_rows = connection.execute(
+            "select progress.kpi_code, any_value(progress.action_line),"
+            " any_value(progress.kpi_name_zh), any_value(progress.measure_type),"
+            " bool_or(progress.region_level = 'county'), min(catalog.catalog_order),"
+            " max(greatest(coalesce(progress.actual_value, 0), coalesce(progress.target_value, 0),"
+            " coalesce(progress.expected_progress, 0)))"
+            " from kpi.kpi_progress as progress left join kpi.kpi_catalog as catalog"
+            " on progress.kpi_code = catalog.kpi_code and progress.plan_year = catalog.plan_year"
+            " group by progress.kpi_code"
+        ).fetchall()
+        served.kpis = sorted(
+            (Kpi(*row[:5], int(row[5] or 999), float(row[6] or 0)) for row in kpi_rows),
+            key=lambda kpi: (kpi.catalog_order, kpi.code),
+        )
+        served.regions = [Region(*row) for row in _regions(connection, served)]
+        line_rows = connection.execute(
+            "select action_line, any_value(action_line_zh), min(catalog_order)"
+            " from kpi.kpi_catalog group by action_line order by 3, 1"
+        ).fetchall()
+        months = connection.execute(
+            "select max(period_month), max(data_as_of) from kpi.kpi_progress"
+            " where period_month <= data_as_of"
+        ).fetchone()
+    if months:
+        served.data_month, served.data_as_of = months
+    configured = {line["code"]: line for line in semantic["action_lines"]}
+    served.lines = [
+        ActionLine(
+            code, name, configured[code]["dashboard"], configured[code].get("marts_folder", "")
+        )
+        for code, name, _ in line_rows
+        if code in configured
+    ]
+    return served
+
+
+def _regions(connection: duckdb.DuckDBPyConnection, served: Served) -> list[tuple[str, str, str]]:
+    """The city and its districts from dim_region (the seed), ordered by administrative code."""
+    if "conformed.dim_region" in served.tables:
+        query = (
+            "select region_code, region_name, region_level from conformed.dim_region"
+            " where region_level in ('city', 'county')"
+        )
+    else:  # a serving file without the conformed layer: the regions kpi_progress holds
+        query = "select distinct region_code, region_name, region_level from kpi.kpi_progress"
+    rows = connection.execute(f"select * from ({query}) order by region_code").fetchall()
+    return sorted(rows, key=lambda row: (row[2] != "city", row[0]))
+
+
+def valid_expressions(path: Path, table: str, expressions: dict[str, str]) -> dict[str, str]:
+    """The expressions that DuckDB accepts on this table (a renamed column drops its metric)."""
+    valid: dict[str, str] = {}
+    with duckdb.connect(str(path), read_only=True) as connection:
+        for name, expression in expressions.items():
+            try:
+                connection.execute(f"select {expression} from {table} limit 0")
+            except duckdb.Error as error:
+                print(f"[assets] {table}: {name} left out ({error})".splitlines()[0], flush=True)
+                continue
+            valid[name] = expression
+    return valid
