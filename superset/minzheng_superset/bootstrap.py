@@ -14,7 +14,7 @@ from minzheng_superset.bundle import Bundle
 
 LEADERSHIP_ROLE = "市领导"
 KPI_TABLE = "kpi_progress"
-CITY_ROWS = "+全市"  # marks the KPI table's filter, which lets the city's rows through
+CITY_ROWS = "+全市"  # marks a filter that lets the city's rows through
 DISTRICT_ROLE_PREFIX = "区县-"
 # The zh language pack: without it Superset's own texts (menus, tables, messages) stay English.
 LANGUAGE_PACK = ("can_language_pack", "Superset")
@@ -207,14 +207,16 @@ def _row_level_security(
 ) -> None:
     """One filter per district role and region column: rows outside the district never leave.
 
-    The KPI table also shows a district its city's rows: city-scope KPIs read as the city figure
-    (全市指标), never as an empty chart, and a city total is public to every official.
+    The KPI table also shows a district the city's rows, and a city-scope fact table (all rows at
+    one place, such as the city funeral home) shows it whole: city-scope KPIs read as the city figure (全市指标), never as an empty chart, and a
+    city total is public to every official.
     """
     by_column: dict[str, list[Any]] = {}
     for ds in datasets:
-        column = (ds.extra_dict or {}).get("minzheng_region_column") or ""
-        if ds.table_name == KPI_TABLE and column:
-            column = f"{column}{CITY_ROWS}"
+        extra = ds.extra_dict or {}
+        column = extra.get("minzheng_region_column") or ""
+        if extra.get("minzheng_city_rows") and column:
+            column = f"{column}{CITY_ROWS}{KPI_TABLE if ds.table_name == KPI_TABLE else ''}"
         by_column.setdefault(column, []).append(ds)
     wanted_names = set()
     for role_name, code in roles.items():
@@ -224,10 +226,12 @@ def _row_level_security(
         for column, tables in by_column.items():
             name = f"{role_name}·{column or '无区划列'}"
             wanted_names.add(name)
-            region, city_rows = column.removesuffix(CITY_ROWS), column.endswith(CITY_ROWS)
+            region, city_rows, table = column.partition(CITY_ROWS)
             clause = f"substr(cast({region} as varchar), 1, 6) = '{code}'" if column else "1 = 0"
-            if city_rows:
+            if table == KPI_TABLE:  # the city's own rows
                 clause = f"({clause} or region_level = 'city')"
+            elif city_rows:  # a city-scope fact table: all of it
+                clause = "1 = 1"
             rls = db.session.query(rls_model).filter_by(name=name).one_or_none()
             if rls is None:
                 rls = rls_model(name=name)

@@ -129,7 +129,10 @@ class Bundle:
             "template_params": None,
             "filter_select_enabled": True,
             "fetch_values_predicate": None,
-            "extra": {"minzheng_region_column": ds.region_column},
+            "extra": {
+                "minzheng_region_column": ds.region_column,
+                "minzheng_city_rows": ds.city_rows,
+            },
             "uuid": ds.uuid,
             "metrics": [
                 {

@@ -60,6 +60,9 @@ class Dataset:
     action_line: str | None
     label_zh: str
     labels: dict[str, str] = field(default_factory=dict)  # column -> Chinese label
+    # District roles also see the city's rows: the KPI table (city-scope KPIs, city totals) and
+    # city-scope fact tables, whose rows all sit at one place (else a district's view is empty).
+    city_rows: bool = False
 
 
 @dataclass
@@ -152,6 +155,7 @@ class Design:
             action_line=None,
             label_zh=spec["label_zh"],
             labels=self.models.get(table.name, {}).get("columns", {}),
+            city_rows=True,
         )
         folders = {line.marts_folder: line.code for line in self.served.lines}
         marts = self.semantic["marts"]
@@ -173,6 +177,8 @@ class Design:
                 action_line=folders.get(model.get("folder", "")),
                 label_zh=model.get("label") or table.name,
                 labels=labels,
+                city_rows=bool(region_column)
+                and inputs.is_city_scope(self.serving, key, str(region_column)),
             )
 
     def _action_line_label(self) -> dict[str, Any]:
@@ -417,6 +423,8 @@ class Design:
             "attainment_display",
             "status",
         ]
+        if any(d["name"] == "figures_display" for d in ds.dimensions):
+            columns.append("figures_display")  # 数据暂停更新, why and the figures' date
         regions = len(self.served.districts)
         rows = sum(1 + regions * kpi.has_districts for kpi in kpis)
         formatting = [
@@ -542,7 +550,8 @@ class Design:
     def _fact_charts(self, ds: Dataset) -> list[Chart]:
         charts: list[Chart] = []
         metric_names = [m["name"] for m in ds.metrics]
-        if ds.region_column:
+        scope = "（全市）" if ds.city_rows else ""
+        if ds.region_column and not ds.city_rows:
             sort = _adhoc(f"min(cast({ds.region_column} as varchar))", "区划顺序")
             charts.append(
                 Chart(
@@ -574,7 +583,7 @@ class Design:
         columns, column_config = self._readable_columns(ds)
         charts.append(
             Chart(
-                name=f"{ds.label_zh}·明细",
+                name=f"{ds.label_zh}·明细{scope}",
                 viz_type="table",
                 dataset=ds,
                 width=12,

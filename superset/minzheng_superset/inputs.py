@@ -195,3 +195,13 @@ def valid_expressions(path: Path, table: str, expressions: dict[str, str]) -> di
                 continue
             valid[name] = expression
     return valid
+
+
+def is_city_scope(path: Path, table: str, region_column: str) -> bool:
+    """True when the table's rows sit at one place only: the city, or one city project such as
+    the city funeral home (a district's view would otherwise be empty)."""
+    with duckdb.connect(str(path), read_only=True) as connection:
+        row = connection.execute(
+            f"select count(distinct substr(cast({region_column} as varchar), 1, 6)) from {table}"
+        ).fetchone()
+    return bool(row and row[0] == 1)

@@ -253,8 +253,12 @@ def _check_district(
         if not _region_column(dataset):
             assert not values, (name, dataset["table_name"], values)
             continue
-        # The KPI table shows a district its city's rows too (city-scope KPIs, city totals).
-        own = {code, "321200"} if dataset["table_name"] == "kpi_progress" else {code}
+        # The KPI table shows a district the city's rows too; a city-scope table is whole.
+        city_rows = json.loads(dataset.get("extra") or "{}").get("minzheng_city_rows")
+        if city_rows and dataset["table_name"] != "kpi_progress":
+            assert len({value[:6] for value in values}) == 1  # a city-scope table, whole
+            continue
+        own = {code, "321200"} if city_rows else {code}
         assert {value[:6] for value in values} <= own, (name, dataset["table_name"], values)
         seen += bool(values)
     assert seen >= 2, f"{name} sees rows in only {seen} datasets"
