@@ -53,7 +53,10 @@ def column_label(entry: dict[str, Any]) -> str:
     for meta in (entry.get("meta"), (entry.get("config") or {}).get("meta")):
         if isinstance(meta, dict) and meta.get("label_zh"):
             return str(meta["label_zh"])
-    head = re.split(r"[。\n]", (entry.get("description") or "").strip(), maxsplit=1)[0]
+    description = (entry.get("description") or "").strip()
+    if description.startswith("{{"):  # a doc block without a label: no guess from its name
+        return ""
+    head = re.split(r"[。\n]", description, maxsplit=1)[0]
     return head.strip()[:60]
 
 
