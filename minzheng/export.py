@@ -107,6 +107,8 @@ def held_kpis(serving: Path, quarter: Quarter) -> list[HeldKpi]:
             {"quarter_start": quarter.start.isoformat(), "quarter_end": quarter.end.isoformat()},
         ).fetchall()
     return [HeldKpi(str(code), str(as_of)[:10], str(reason)) for code, as_of, reason in rows]
+
+
 # The rules behind two statuses of kpi.kpi_progress, stated beside the figures they explain.
 NO_DATA_NOTE = "比率类指标分母为0(无可统计对象)时,状态为“无数据”,不计为滞后。"
 SMALL_CELL_NOTE = (
