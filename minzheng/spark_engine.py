@@ -131,7 +131,8 @@ def make_hmac(key: bytes) -> Callable[[pd.Series], pd.Series]:
         return values.map(
             lambda value: (
                 None
-                if value is None
+                # Arrow hands a missing value to pandas as None, NaN or pd.NA, by batch.
+                if value is None or pd.isna(value)
                 else hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
             )
         )
