@@ -1,11 +1,14 @@
 """Files written from the entity registries (sources/<system>/entities.yml), never by hand.
 
 `minzheng generate` writes them; `minzheng generate --check` (and a test) fails when one is out of
-date. Per source system: dbt's `_<system>__sources.yml` and the raw-zone page `docs/raw_zone/`.
+date. Per source system: dbt's `_<system>__sources.yml` and the raw-zone page `docs/raw_zone/`;
+for all of them, the dbt macro `raw_columns` (a raw entity's columns, where dbt's graph is not at
+hand: engines that cannot read the columns themselves, unit tests).
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import yaml
@@ -57,6 +60,31 @@ def sources_yml(name: str) -> Path:
 
 def docs_page(name: str) -> Path:
     return RAW_ZONE_DOCS / f"{name}.md"
+
+
+RAW_COLUMNS_MACRO = DBT_PROJECT_DIR / "macros" / "raw_columns.sql"
+
+
+def render_raw_columns() -> str:
+    """The raw columns of every registered entity (the raw zone's metadata columns aside)."""
+    lines = [
+        "{#- " + GENERATED.format(system="<system>") + " -#}",
+        "{% macro raw_columns(source_name, entity) -%}",
+        "    {%- set columns = {",
+    ]
+    for name in SYSTEMS:
+        lines.append(f"        {json.dumps(name)}: {{")
+        for entity in system(name).entities.values():
+            names = ", ".join(json.dumps(c.name, ensure_ascii=False) for c in entity.columns)
+            lines.append(f"            {json.dumps(entity.name)}: [{names}],")
+        lines.append("        },")
+    lines += [
+        "    } -%}",
+        "    {{ return(columns[source_name][entity]) }}",
+        "{%- endmacro %}",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def render_sources(source: System) -> str:
@@ -148,6 +176,7 @@ def generated_files() -> dict[Path, str]:
         source = system(name)
         files[sources_yml(name)] = render_sources(source)
         files[docs_page(name)] = render_docs(source)
+    files[RAW_COLUMNS_MACRO] = render_raw_columns()
     return files
 
 

@@ -80,7 +80,7 @@ def test_a_new_column_reaches_client_suite_sources_and_docs(
     # The suite's exact column set holds it.
     column_set = suite(extended).expectations[0].configuration.kwargs["column_set"]
     assert NEW_COLUMN in column_set
-    # dbt's sources and the raw-zone page: `minzheng generate` rewrites exactly those two.
+    # dbt's sources, the raw-zone page and dbt's raw_columns: `generate` rewrites exactly those.
     source = registry.system("civil_registry")
     tables = yaml.safe_load(generate.render_sources(source))["sources"][0]["tables"]
     deaths = next(t for t in tables if t["name"] == "deaths")
@@ -89,7 +89,9 @@ def test_a_new_column_reaches_client_suite_sources_and_docs(
     assert set(generate.stale_files()) == {
         generate.sources_yml("civil_registry"),
         generate.docs_page("civil_registry"),
+        generate.RAW_COLUMNS_MACRO,
     }
+    assert f'"{NEW_COLUMN}"]' in generate.render_raw_columns()
 
 
 def _served_columns(root: Path) -> dict[tuple[str, str], list[str]]:
