@@ -25,16 +25,11 @@ def dbt_target() -> Path:
     return settings.data_dir() / "dbt_target"
 
 
-def _dbt_build() -> None:
-    target = dbt_target()
-    target.mkdir(parents=True, exist_ok=True)
-    # Partial parsing as dagster-dbt does it: the project's parse state, copied in.
-    parsed = settings.DBT_PROJECT_DIR / "target" / "partial_parse.msgpack"
-    if parsed.exists():
-        shutil.copy2(parsed, target / parsed.name)
+def _build(executable: str, target: Path) -> None:
+    """``<executable> build`` of the whole project on the raw zone; target and logs in target."""
     subprocess.run(
         [
-            str(Path(sys.executable).with_name("dbt")),
+            str(Path(sys.executable).with_name(executable)),
             "build",
             "--quiet",
             "--project-dir",
@@ -52,23 +47,19 @@ def _dbt_build() -> None:
     )
 
 
+def _dbt_build() -> None:
+    target = dbt_target()
+    target.mkdir(parents=True, exist_ok=True)
+    # Partial parsing as dagster-dbt does it: the project's parse state, copied in.
+    parsed = settings.DBT_PROJECT_DIR / "target" / "partial_parse.msgpack"
+    if parsed.exists():
+        shutil.copy2(parsed, target / parsed.name)
+    _build("dbt", target)
+
+
 def _spark_build() -> None:
     """The same build on Spark (``minzheng-dbt``: session start, raw tables, dbt, DuckDB copy)."""
-    target = settings.data_dir() / "spark_target"
-    subprocess.run(
-        [
-            str(Path(sys.executable).with_name("minzheng-dbt")),
-            "build",
-            "--quiet",
-            "--target-path",
-            str(target),
-            "--log-path",
-            str(target / "logs"),
-            "--vars",
-            json.dumps({"data_as_of": settings.data_as_of().isoformat()}),
-        ],
-        check=True,
-    )
+    _build("minzheng-dbt", settings.data_dir() / "spark_target")
 
 
 def _floor() -> None:

@@ -88,16 +88,21 @@ def test_a_held_batch_leaves_the_entity_folder_and_is_not_landed_again(tmp_path:
     assert holds.holds(zone, active_only=False) == [released]
 
 
-def test_the_blast_radius_follows_the_dbt_graph(tmp_path: Path) -> None:
-    hold = holds.Hold(
+def _stays_hold(batch_id: str, rules: list[str]) -> holds.Hold:
+    """A held batch of two rescue-station stays (file s_<n>.csv for batch b<n>)."""
+    return holds.Hold(
         source="civil_registry",
         entity="rescue_station_stays",
-        batch_id="b1",
-        source_file="s_1.csv",
+        batch_id=batch_id,
+        source_file=f"s_{batch_id[1:]}.csv",
         row_count=2,
-        rules=["r"],
+        rules=rules,
         held_since="2025-01-02T01:30:00+00:00",
     )
+
+
+def test_the_blast_radius_follows_the_dbt_graph(tmp_path: Path) -> None:
+    hold = _stays_hold("b1", rules=["r"])
     radius = holds.blast_radius(_manifest(), [hold])
     assert set(radius.relations) == {
         "staging.stg_stays",
@@ -139,14 +144,8 @@ def test_publish_keeps_what_a_hold_holds_back_and_publishes_the_rest(tmp_path: P
     warehouse, serving = tmp_path / "warehouse.duckdb", tmp_path / "serving" / "minzheng.duckdb"
     _build(warehouse, ss05=1, sa02=1)
     publish(warehouse, serving)
-    hold = holds.Hold(
-        source="civil_registry",
-        entity="rescue_station_stays",
-        batch_id="b2",
-        source_file="s_2.csv",
-        row_count=2,
-        rules=["expect_column_values_to_be_in_set on station_county_code (2 rows)"],
-        held_since="2025-01-02T01:30:00+00:00",
+    hold = _stays_hold(
+        "b2", rules=["expect_column_values_to_be_in_set on station_county_code (2 rows)"]
     )
     radius = holds.blast_radius(_manifest(), [hold])
     # The night: both entities moved on in the build, the stays are held.

@@ -111,6 +111,24 @@ class SupersetServer:
     def admin(self) -> httpx.Client:
         return self.client(*ADMIN)
 
+    def create_user(self, admin: httpx.Client, username: str, role: str, password: str) -> None:
+        """A user with one role, made over the REST API as the admin would."""
+        roles = admin.get("/api/v1/security/roles/", params={"q": "(page_size:100)"}).json()
+        role_id = next(r["id"] for r in roles["result"] if r["name"] == role)
+        response = admin.post(
+            "/api/v1/security/users/",
+            json={
+                "username": username,
+                "first_name": username,
+                "last_name": "test",
+                "email": f"{username}@minzheng.invalid",
+                "active": True,
+                "password": password,
+                "roles": [role_id],
+            },
+        )
+        assert response.status_code in (200, 201), response.text
+
     def python(self, *args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [str(SUPERSET_PYTHON), *args],

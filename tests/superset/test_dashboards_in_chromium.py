@@ -25,24 +25,6 @@ PEOPLE = {
 }
 
 
-def _create_user(admin: Any, username: str, role: str) -> None:
-    roles = admin.get("/api/v1/security/roles/", params={"q": "(page_size:100)"}).json()["result"]
-    role_id = next(r["id"] for r in roles if r["name"] == role)
-    response = admin.post(
-        "/api/v1/security/users/",
-        json={
-            "username": username,
-            "first_name": username,
-            "last_name": "test",
-            "email": f"{username}@minzheng.invalid",
-            "active": True,
-            "password": PASSWORD,
-            "roles": [role_id],
-        },
-    )
-    assert response.status_code in (200, 201), response.text
-
-
 @pytest.fixture(scope="module")
 def seen(superset_server: SupersetServer) -> dict[str, dict[str, dict[str, Any]]]:
     """person -> slug -> what Chromium saw (the home page under 'welcome')."""
@@ -53,7 +35,7 @@ def seen(superset_server: SupersetServer) -> dict[str, dict[str, dict[str, Any]]
     people = []
     for name, (user, role) in PEOPLE.items():
         if role is not None:
-            _create_user(admin, user, role)
+            superset_server.create_user(admin, user, role, PASSWORD)
         people += ["--as", f"{name}:{user}:{ADMIN[1] if role is None else PASSWORD}"]
     out = superset_server.output / "screenshots"
     result = superset_server.python(

@@ -194,24 +194,6 @@ def _catalog_order(server: SupersetServer) -> list[str]:
     return [row[0] for row in rows]
 
 
-def _create_user(admin: Any, username: str, role: str) -> None:
-    roles = admin.get("/api/v1/security/roles/", params={"q": "(page_size:100)"}).json()["result"]
-    role_id = next(r["id"] for r in roles if r["name"] == role)
-    response = admin.post(
-        "/api/v1/security/users/",
-        json={
-            "username": username,
-            "first_name": username,
-            "last_name": "test",
-            "email": f"{username}@minzheng.invalid",
-            "active": True,
-            "password": PASSWORD,
-            "roles": [role_id],
-        },
-    )
-    assert response.status_code in (200, 201), response.text
-
-
 def test_district_roles_see_only_their_district_on_every_dataset(
     superset_server: SupersetServer,
 ) -> None:
@@ -221,14 +203,14 @@ def test_district_roles_see_only_their_district_on_every_dataset(
     kpi = next(d for d in datasets if d["table_name"] == "kpi_progress")
     assert _region_column(kpi) == "region_code"
 
-    _create_user(admin, "leader", "市领导")
+    superset_server.create_user(admin, "leader", "市领导", PASSWORD)
     leader = superset_server.client("leader", PASSWORD)
     status, regions = _distinct(leader, kpi, "region_code")
     assert status == 200
     assert regions == {"321200", *DISTRICTS}
 
     for code, name in DISTRICTS.items():
-        _create_user(admin, f"district_{code}", f"区县-{name}")
+        superset_server.create_user(admin, f"district_{code}", f"区县-{name}", PASSWORD)
     with ThreadPoolExecutor(max_workers=3) as pool:
         list(
             pool.map(
@@ -301,7 +283,7 @@ def test_every_role_reads_the_chinese_language_pack(superset_server: SupersetSer
     """Without can_language_pack a reader's pages fall back to English (Settings, Search …)."""
     admin = superset_server.admin()
     for username, role in (("pack_leader", "市领导"), ("pack_district", "区县-海陵区")):
-        _create_user(admin, username, role)
+        superset_server.create_user(admin, username, role, PASSWORD)
     readers = [admin, *(_session(superset_server, u) for u in ("pack_leader", "pack_district"))]
     for client in [*readers, superset_server.client()]:
         response = client.get("/superset/language_pack/zh/")
@@ -316,7 +298,7 @@ def test_a_user_without_data_role_gets_a_chinese_no_access_page(
     superset_server: SupersetServer,
 ) -> None:
     admin = superset_server.admin()
-    _create_user(admin, "no_role", "Public")
+    superset_server.create_user(admin, "no_role", "Public", PASSWORD)
     client = _session(superset_server, "no_role")
     for path in ("/superset/welcome/", "/superset/dashboard/overview/", "/dashboard/list/"):
         page = client.get(path, follow_redirects=True)
@@ -328,7 +310,7 @@ def test_a_user_without_data_role_gets_a_chinese_no_access_page(
 def test_district_roles_cannot_read_table_metadata(superset_server: SupersetServer) -> None:
     admin = superset_server.admin()
     database = admin.get("/api/v1/database/").json()["result"][0]["id"]
-    _create_user(admin, "meta_district", "区县-高港区")
+    superset_server.create_user(admin, "meta_district", "区县-高港区", PASSWORD)
     district = superset_server.client("meta_district", PASSWORD)
     metadata = f"/api/v1/database/{database}/table_metadata/?name=kpi_progress&schema=kpi"
     star = f"/api/v1/database/{database}/select_star/kpi_progress/kpi/"

@@ -45,11 +45,12 @@ def run_dbt(
     target_dir: Path | None = None,
     env: dict[str, str] | None = None,
     timeout: int = 1800,  # a build on a shared 2-core machine can take several minutes
+    executable: Path = DBT,
 ) -> subprocess.CompletedProcess[str]:
     """dbt <args> on the project, with its target and logs kept in the data dir; asserts success."""
     target_dir = target_dir or data_dir / "dbt_target"
     command = [
-        str(DBT),
+        str(executable),
         *args,
         "--project-dir",
         str(DBT_PROJECT),

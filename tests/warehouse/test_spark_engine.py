@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dbt_runner import DATA_AS_OF, REPO, TEST_PII_KEY, Build, dbt_env
+from dbt_runner import DATA_AS_OF, TEST_PII_KEY, Build, run_dbt
 
 from minzheng import parity
 
@@ -44,29 +43,18 @@ class SparkBuild:
 def spark_build(build: Build, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparkBuild]:
     data_dir = tmp_path_factory.mktemp("minzheng_spark")
     shutil.copytree(build.data_dir / "raw", data_dir / "raw")
-    target_dir, log_dir = data_dir / "dbt_target", data_dir / "dbt_logs"
     started = time.monotonic()
-    result = subprocess.run(
-        [
-            str(MINZHENG_DBT),
-            "build",
-            "--vars",
-            DATA_AS_OF,
-            "--target-path",
-            str(target_dir),
-            "--log-path",
-            str(log_dir),
-        ],
-        cwd=REPO,
-        env=dbt_env(data_dir),
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
+    result = run_dbt(
+        ["build", "--vars", DATA_AS_OF], data_dir, timeout=1800, executable=MINZHENG_DBT
     )
     seconds = time.monotonic() - started
-    assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-3000:]
-    yield SparkBuild(data_dir, target_dir, log_dir, seconds, result.stdout + result.stderr)
+    yield SparkBuild(
+        data_dir,
+        data_dir / "dbt_target",
+        data_dir / "dbt_logs",
+        seconds,
+        result.stdout + result.stderr,
+    )
 
 
 def test_every_node_builds_and_passes_on_spark(spark_build: SparkBuild, build: Build) -> None:
