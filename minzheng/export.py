@@ -109,12 +109,14 @@ def held_kpis(serving: Path, quarter: Quarter) -> list[HeldKpi]:
     return [HeldKpi(str(code), str(as_of)[:10], str(reason)) for code, as_of, reason in rows]
 
 
-# The rules behind two statuses of kpi.kpi_progress, stated beside the figures they explain.
-NO_DATA_NOTE = "比率类指标分母为0(无可统计对象)时,状态为“无数据”,不计为滞后。"
-SMALL_CELL_NOTE = (
-    "关于儿童的区县数据,涉及儿童少于5人的不公开:数值、达成率与状态均不列出;"
-    "仅一个区县不公开时另隐去一个区县,以免由全市合计反推。全市合计照常列出。"
-)
+def status_rules(serving: Path) -> dict[str, str]:
+    """The rules behind the statuses that are not a comparison with the target (无数据, 不公开),
+    as the build states them (kpi.kpi_status_rules), to print beside the figures they explain."""
+    with duckdb.connect(str(serving), read_only=True) as connection:
+        rows = connection.execute(
+            "select status, rule_zh from kpi.kpi_status_rules order by status"
+        ).fetchall()
+    return {str(status): str(rule) for status, rule in rows}
 
 
 def read_quarter_figures(serving: Path, quarter: Quarter) -> pd.DataFrame:
@@ -143,7 +145,8 @@ def export_quarter(
     stem = f"泰州市民政五大行动指标季报_{quarter.label}"
     workbook = staging / f"{stem}.xlsx"
     csv_path = staging / f"{stem}.csv"
-    _write_workbook(figures, quarter, data_as_of, run_id, workbook, held)
+    rules = status_rules(serving)
+    _write_workbook(figures, quarter, data_as_of, run_id, workbook, rules, held)
     csv_rows = _write_csv(figures, csv_path)
     files = [
         {"name": p.name, "bytes": p.stat().st_size, "sha256": _sha256(p), "rows": rows}
@@ -158,7 +161,7 @@ def export_quarter(
                 "period_month": str(figures["period_month"].dropna().max())[:10],
                 "data_as_of": data_as_of,
                 "run_id": run_id,
-                "notes": {"无数据": NO_DATA_NOTE, "不公开": SMALL_CELL_NOTE},
+                "notes": rules,
                 "files": files,
             },
             ensure_ascii=False,
@@ -187,6 +190,7 @@ def _write_workbook(
     data_as_of: str,
     run_id: str,
     path: Path,
+    rules: dict[str, str],
     held: list[HeldKpi] | None = None,
 ) -> None:
     book = Workbook()
@@ -204,8 +208,7 @@ def _write_workbook(
             ("暂停更新指标", f"{kpi.kpi_code}: 数据截至 {kpi.figures_as_of}; 原因: {kpi.reason}")
             for kpi in held or []
         ],
-        ("无数据", NO_DATA_NOTE),
-        ("不公开", SMALL_CELL_NOTE),
+        *rules.items(),
     ]
     for row in cover_rows:
         cover.append(list(row))

@@ -40,10 +40,6 @@ ACTUAL_COLOUR, TARGET_COLOUR, EXPECTED_COLOUR = "#1F77B4", "#44546A", "#E8A33D"
 # Regions (city first, then districts in administrative order) take these in turn.
 REGION_PALETTE = ["#0B3D91", "#2CA02C", "#9467BD", "#17BECF", "#FF7F0E", "#8C564B", "#E377C2"]
 CITY_SCOPE = "全市指标"
-SMALL_CELL_NOTE = (
-    "关于儿童的区县数据，涉及儿童少于5人的不公开（数值、达成率与状态均不显示，"
-    "仅一个区县不公开时再隐去一个区县，以免由全市合计反推）；全市合计照常公布。"
-)
 # Columns a reader does not need in a fact table's default view.
 TECHNICAL_SUFFIXES = ("_id", "_key", "_version", "_at", "_utc", "_hash", "_rank")
 TECHNICAL_NAMES = {"record_version", "source_system", "batch_id", "quarantine_rule"}
@@ -251,7 +247,7 @@ class Design:
             f"## {overview['title']}\n{when}"
             "左为数据月份，右为各行动的指标状态数（全市；区县账号为本区县），"
             "下表为每项指标在全市与各区县的状态，指标按目录顺序、区县按行政区划顺序排列。"
-            f"\n\n状态：{legend}。{SMALL_CELL_NOTE}"
+            f"\n\n状态：{legend}。{self.served.status_rules['不公开']}"
         )
         return Dashboard(
             slug=overview["slug"],
@@ -398,7 +394,7 @@ class Design:
                     f"## {line.name_zh}\n各项指标的最新月进度（状态颜色与总览相同），"
                     f"每项指标的月度趋势与区县对比（实际值、目标值，累计类指标另有序时进度），"
                     f"以及明细事实。标有「{CITY_SCOPE}」的指标只在全市层面考核。"
-                    + (f"\n\n{SMALL_CELL_NOTE}" if line.code == "CH" else ""),
+                    + (f"\n\n{self.served.status_rules['不公开']}" if line.code == "CH" else ""),
                     height=16,
                 )
             ]

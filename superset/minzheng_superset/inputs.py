@@ -113,6 +113,8 @@ class Served:
     lines: list[ActionLine] = field(default_factory=list)
     data_month: date | None = None
     data_as_of: date | None = None
+    # The rules behind 无数据 and 不公开, as the build states them (kpi.kpi_status_rules).
+    status_rules: dict[str, str] = field(default_factory=dict)
 
     @property
     def city(self) -> Region:
@@ -156,6 +158,9 @@ def read_serving(path: Path, semantic: dict[str, Any]) -> Served:
             "select action_line, any_value(action_line_zh), min(catalog_order)"
             " from kpi.kpi_catalog group by action_line order by 3, 1"
         ).fetchall()
+        served.status_rules = dict(
+            connection.execute("select status, rule_zh from kpi.kpi_status_rules").fetchall()
+        )
         months = connection.execute(
             "select max(period_month), max(data_as_of) from kpi.kpi_progress"
             " where period_month <= data_as_of"

@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 import pytest
+import yaml
 from dbt_runner import DBT_PROJECT, TEST_PII_KEY, Build
 from warehouse_raw_fixtures import ID_NUMBERS, PERSON_NAMES, PHONES
 
@@ -310,3 +311,14 @@ def test_the_plugin_gives_every_build_connection_its_memory_limit(
     with duckdb.connect() as conn:
         plugin.configure_connection(conn)
         assert conn.execute("select current_setting('memory_limit')").fetchone() == ("3.0 GiB",)
+
+
+def test_the_small_cell_rule_states_the_threshold_the_build_applied(build: Build) -> None:
+    threshold = yaml.safe_load((DBT_PROJECT / "dbt_project.yml").read_text("utf-8"))["vars"][
+        "small_cell_min_children"
+    ]
+    with duckdb.connect(str(build.warehouse), read_only=True) as conn:
+        rules = dict(conn.execute("select status, rule_zh from kpi.kpi_status_rules").fetchall())
+    assert set(rules) == {"无数据", "不公开"}
+    assert f"少于{threshold}人" in rules["不公开"] and "全市合计" in rules["不公开"]
+    assert "分母为0" in rules["无数据"]
