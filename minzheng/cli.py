@@ -6,8 +6,10 @@ import contextlib
 import os
 import secrets
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
@@ -263,7 +265,7 @@ def run(log_level: str, full_refresh: bool) -> None:
         _smart_assistance_api(paths.sources),
         _stdout_to(log_file),
     ):
-        outcome = run_once(log_level.upper(), full_refresh=full_refresh)
+        outcome = _stoppable(lambda: run_once(log_level.upper(), full_refresh=full_refresh))
     outcome.elapsed_s = time.monotonic() - began
     outcome.log_file = log_file
     if not outcome.success:
@@ -277,8 +279,51 @@ def run(log_level: str, full_refresh: bool) -> None:
             ],
         )
     print_summary(paths, outcome)
+    if outcome.stopped:
+        sys.exit(128 + signal.Signals[outcome.stopped].value)
     if not outcome.success:
         sys.exit(1)
+
+
+def _stoppable(job: Callable[[], T]) -> T:
+    """Run the job on a worker thread: SIGINT or SIGTERM asks it to stop between steps
+    (minzheng.stopping); a second one ends the process at once."""
+    from minzheng import stopping
+
+    done: list[T] = []
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            done.append(job())
+        except BaseException as error:  # handed to the main thread as it is
+            failed.append(error)
+
+    def ask_to_stop(signum: int, _frame: object) -> None:
+        name = signal.Signals(signum).name
+        if stopping.stop_requested():
+            raise KeyboardInterrupt
+        stopping.request_stop(name)
+        click.echo(
+            f"{name}: stopping once the step in progress has finished; serving stays as it is "
+            "(send it again to stop at once)",
+            err=True,
+        )
+
+    handled = (signal.SIGINT, signal.SIGTERM)
+    previous = {number: signal.signal(number, ask_to_stop) for number in handled}
+    worker = threading.Thread(target=work, name="minzheng-run", daemon=True)
+    try:
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.2)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        stopping.clear()
+    if failed:
+        raise failed[0]
+    return done[0]
 
 
 @contextlib.contextmanager
@@ -326,9 +371,7 @@ def export(quarter: str, allow_held: bool) -> None:
             f"({accepted})"
         )
     try:
-        result = export_quarter(
-            paths.serving, paths.exports, chosen, run_id="cli", allow_held=allow_held
-        )
+        result = export_quarter(paths.serving, paths.exports, chosen, allow_held=allow_held)
     except HeldKpisError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"exported {result.rows} rows to {result.directory}")
@@ -337,22 +380,31 @@ def export(quarter: str, allow_held: bool) -> None:
 
 
 @main.command()
-def rollback() -> None:
-    """Put the previous serving file back (the current one becomes the previous)."""
-    from minzheng.publish import previous_path
-    from minzheng.publish import rollback as restore
+@click.option("--list", "listing", is_flag=True, help="Only list the kept serving files.")
+def rollback(listing: bool) -> None:
+    """Serve the file published before the one served now (the kept history of serving files).
+
+    Each call steps one publication further back; the next run publishes anew.
+    """
+    from minzheng.publish import NothingToRollBackTo, kept_files, publication
+    from minzheng.publish import rollback as step_back
 
     paths = _checked_environment()
-    if not previous_path(paths.serving).exists():
-        raise Refused(
-            f"nothing to roll back to: no previous serving file at {previous_path(paths.serving)}"
-        )
+    if listing:
+        served = publication(paths.serving)
+        for path in kept_files(paths.serving):
+            kept = publication(path)
+            mark = "*" if kept is not None and kept == served else " "
+            click.echo(f"{mark} {kept.describe() if kept else '(unknown run)'}  {path}")
+        return
+    if not paths.serving.exists():
+        raise Refused(f"nothing to roll back to: nothing published yet at {paths.serving}")
     try:
         with _single_run_lock(paths.root):
-            serving = restore(paths.serving)
-    except FileNotFoundError as error:
+            stepped = step_back(paths.serving)
+    except NothingToRollBackTo as error:
         raise Refused(f"nothing to roll back to: {error}") from error
-    click.echo(f"restored the previous serving file at {serving}")
+    click.echo(f"now serving {stepped.served.describe()} (was {stepped.replaced.describe()})")
 
 
 @main.command()

@@ -14,12 +14,17 @@ import shutil
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 import duckdb
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
+
+from minzheng.publish import publication
 
 REPORTING_UNIT = "泰州市民政局"
 CITY_CODE = "321200"
@@ -27,6 +32,8 @@ _SQL = Path(__file__).with_name("sql") / "quarter_report.sql"
 _HELD_SQL = Path(__file__).with_name("sql") / "quarter_held_kpis.sql"
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 _VALUE_COLUMNS = ("实际值", "目标值", "完成率", "状态")
+# 运行编号 of a serving file published before files said which run published them.
+RUN_NOT_RECORDED = "未记录"
 
 
 @dataclass(frozen=True)
@@ -128,10 +135,13 @@ def read_quarter_figures(serving: Path, quarter: Quarter) -> pd.DataFrame:
 
 
 def export_quarter(
-    serving: Path, exports_dir: Path, quarter: Quarter, run_id: str, *, allow_held: bool = False
+    serving: Path, exports_dir: Path, quarter: Quarter, *, allow_held: bool = False
 ) -> ExportResult:
     """The quarter's report; refused (HeldKpisError) while a KPI of the quarter is held, unless
-    ``allow_held``: then the cover sheet lists the held KPIs with the date of their figures."""
+    ``allow_held``: then the cover sheet lists the held KPIs with the date of their figures.
+
+    The same serving file gives the same bytes: the run named is the one that published it, and
+    every date in the files is the data's, not the clock's."""
     held = held_kpis(serving, quarter)
     if held and not allow_held:
         raise HeldKpisError(quarter, held)
@@ -139,6 +149,8 @@ def export_quarter(
     if figures["region_code"].isna().all():
         raise ValueError(f"the serving file has no KPI figures for {quarter.label}")
     data_as_of = str(figures["data_as_of"].dropna().max())[:10]
+    published = publication(serving)
+    run_id = published.run_id if published else RUN_NOT_RECORDED
     staging = exports_dir / f".{quarter.label}.tmp"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -256,12 +268,36 @@ def _write_workbook(
         sheet.column_dimensions["C"].width = 34
         for column in range(5, 5 + 4 * len(regions)):
             sheet.column_dimensions[get_column_letter(column)].width = 11
-    # Fixed document times: the same figures give the same workbook contents.
+    # Document and archive times are the data's: the same figures give the same bytes.
     stamp = datetime.fromisoformat(data_as_of)
     book.properties.created = stamp
     book.properties.modified = stamp
     book.properties.creator = REPORTING_UNIT
-    book.save(path)
+    # Not book.save(), which stamps the clock's time as the modified time.
+    with _DatedZip(path, stamp) as archive:
+        ExcelWriter(book, archive).save()
+
+
+class _DatedZip(ZipFile):
+    """A zip whose entries carry one given time instead of the time they were written."""
+
+    def __init__(self, path: Path, stamp: datetime) -> None:
+        super().__init__(path, "w", ZIP_DEFLATED, allowZip64=True)
+        self._date_time = stamp.timetuple()[:6]
+
+    def writestr(  # type: ignore[override]
+        self, zinfo_or_arcname: str | ZipInfo, data: bytes | str, *args: Any, **kwargs: Any
+    ) -> None:
+        if isinstance(zinfo_or_arcname, str):
+            zinfo_or_arcname = ZipInfo(zinfo_or_arcname, date_time=self._date_time)
+            zinfo_or_arcname.compress_type = ZIP_DEFLATED
+        super().writestr(zinfo_or_arcname, data, *args, **kwargs)
+
+    def write(  # type: ignore[override]
+        self, filename: str | Path, arcname: str | None = None, *args: Any, **kwargs: Any
+    ) -> None:
+        # openpyxl writes worksheets from temporary files, which zipfile dates by their mtime.
+        self.writestr(arcname or Path(filename).name, Path(filename).read_bytes())
 
 
 def _format_row(sheet: object, row: int, unit: str, regions: int) -> None:

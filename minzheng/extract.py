@@ -6,8 +6,10 @@ database, on an ``updated_at`` watermark) and a file drop (registry exports, the
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -96,27 +98,62 @@ def extract_files(
     entity: str,
     files: Iterable[Path],
     read: Callable[[Path], pd.DataFrame],
-    batch_label: Callable[[Path], str],
-    schema_errors: tuple[type[Exception], ...],
+    file_date: Callable[[Path], date],
+    unparseable: tuple[type[Exception], ...],
+    *,
+    today: date,
 ) -> ExtractResult:
-    """Land each new file as one batch; a file that breaks the schema is quarantined whole."""
+    """Land each new file as one batch, once. A file that cannot be landed is quarantined whole,
+    with its name and reason: one that does not parse, one dated after ``today`` (looked at again
+    on its date), and one whose bytes changed under a name already landed (the landed batch
+    stays as it was)."""
     result = ExtractResult(source, entity)
     landed = raw.landed_source_files(source, entity)
-    quarantined = {q.source_file for q in raw.quarantined_files(source, entity)}
+    quarantined = {q.source_file: q for q in raw.quarantined_files(source, entity)}
     for path in files:
-        if path.name in landed or path.name in quarantined:
+        record = quarantined.get(path.name)
+        if record is not None and not (record.retry_on and record.retry_on <= today.isoformat()):
             result.already_landed += 1
+            continue
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        batch = landed.get(path.name)
+        if batch is not None:
+            if batch.source_file_sha256 not in (None, digest):
+                _quarantine(
+                    raw,
+                    result,
+                    path,
+                    f"changed after landing: its content differs from batch {batch.batch_id}, "
+                    f"landed {batch.extracted_at[:19]}; the landed batch stays as it was",
+                )
+            else:
+                result.already_landed += 1
+            continue
+        dated = file_date(path)
+        if dated > today:
+            _quarantine(
+                raw,
+                result,
+                path,
+                f"dated {dated}, after the day of this run ({today}): not landed before its date",
+                retry_on=dated.isoformat(),
+            )
             continue
         try:
             frame = read(path)
-        except schema_errors as error:
-            # The file cannot be landed as it is: quarantined whole, named, with the reason.
-            raw.quarantine_file(source, entity, path.name, f"{type(error).__name__}: {error}")
-            result.quarantined_files.append(path.name)
+        except unparseable as error:
+            _quarantine(raw, result, path, f"{type(error).__name__}: {error}")
             continue
+        if record is not None:
+            raw.release_quarantined_file(source, entity, path.name)
         result.rows_read += len(frame)
         manifest = raw.land(
-            source, entity, frame, batch_label=batch_label(path), source_file=path.name
+            source,
+            entity,
+            frame,
+            batch_label=f"{entity}_{dated:%Y%m%d}",
+            source_file=path.name,
+            source_file_sha256=digest,
         )
         if manifest is None:
             result.already_landed += 1
@@ -125,6 +162,13 @@ def extract_files(
             result.batches.append(manifest)
             result.rows_landed += manifest.row_count
     return result
+
+
+def _quarantine(
+    raw: RawZone, result: ExtractResult, path: Path, reason: str, retry_on: str | None = None
+) -> None:
+    raw.quarantine_file(result.source, result.entity, path.name, reason, retry_on=retry_on)
+    result.quarantined_files.append(path.name)
 
 
 def _rebatch(frames: Iterable[pd.DataFrame], rows: int) -> Iterator[pd.DataFrame]:

@@ -1,7 +1,10 @@
 """Write-audit-publish: the serving file is replaced atomically, never written in place.
 
 Readers (Superset, exports) open ``serving/minzheng.duckdb`` read-only. Publish builds a complete
-new file beside it, then renames it over the old one, keeping the old one for rollback.
+new file beside it, then renames it over the old one. Every published file says which run
+published it and when (``serving.publication``), and the last ``KEPT_SERVING_FILES`` stay in
+``serving/history/`` (hard links, named by time and run) for ``rollback`` to step back through.
+A night whose figures equal the served ones publishes nothing: the serving file stays as it is.
 
 On a night with held raw batches (``minzheng.holds``) the new file keeps, for what is downstream
 of a held entity, the figures of the file it replaces: those tables whole, or, in tables with a
@@ -10,6 +13,7 @@ of a held entity, the figures of the file it replaces: those tables whole, or, i
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,33 +23,85 @@ import duckdb
 
 from minzheng import settings
 from minzheng.holds import BlastRadius
+from minzheng.parity import table_digest
 
 # The schemas that readers may see; staging (with pseudonymised persons) stays in the build.
 SERVING_SCHEMAS = ("conformed", "marts", "kpi")
 KPI_PROGRESS = "kpi.kpi_progress"
 _HELD_KPI_PROGRESS_SQL = Path(__file__).with_name("sql") / "held_kpi_progress.sql"
 _HOLD_COLUMNS = ("figures_status", "held_since", "held_reason")
+# Which run published the file, when, and a digest of its figures: one row.
+PUBLICATION = "serving.publication"
+# A week of nights to step back through.
+KEPT_SERVING_FILES = 7
+
+
+@dataclass(frozen=True)
+class Publication:
+    run_id: str
+    published_at: datetime
+    figures_digest: str
+
+    def describe(self) -> str:
+        return f"run {self.run_id}, published {self.published_at:%Y-%m-%d %H:%M:%S} UTC"
 
 
 @dataclass(frozen=True)
 class PublishResult:
     serving_file: Path
-    previous_file: Path | None
+    # What is served now: this run's publication, or the one kept when nothing changed.
+    served: Publication
+    # The publication this one replaced (None for the first, and when nothing changed).
+    replaced: Publication | None
     tables: dict[str, int]
     # Serving relations whose figures (all, or the held KPIs' rows) were kept from the last file.
     held_relations: tuple[str, ...] = ()
     held_kpis: tuple[str, ...] = ()
+    # The night's figures equal the served ones: the serving file was left as it was.
+    unchanged: bool = False
 
 
-def previous_path(serving: Path) -> Path:
-    return serving.with_name(f"{serving.stem}.previous{serving.suffix}")
+def publication(database: Path) -> Publication | None:
+    """Who published a serving file and when; None for a file from before the record was kept."""
+    if not database.exists():
+        return None
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return _publication(connection, "")
 
 
-def publish(warehouse: Path, serving: Path, held: BlastRadius | None = None) -> PublishResult:
+def _publication(connection: duckdb.DuckDBPyConnection, catalog: str) -> Publication | None:
+    prefix = f"{catalog}." if catalog else ""
+    schema, name = PUBLICATION.split(".")
+    if not _columns(connection, catalog or _current_catalog(connection), schema, name):
+        return None
+    row = connection.execute(
+        f"select run_id, published_at, figures_digest from {prefix}{PUBLICATION}"
+    ).fetchone()
+    return Publication(str(row[0]), row[1], str(row[2])) if row else None
+
+
+def _current_catalog(connection: duckdb.DuckDBPyConnection) -> str:
+    row = connection.execute("select current_database()").fetchone()
+    return str(row[0]) if row else ""
+
+
+def history_dir(serving: Path) -> Path:
+    return serving.parent / "history"
+
+
+def kept_files(serving: Path) -> list[Path]:
+    """The kept serving files, oldest first (their names begin with the UTC publish time)."""
+    return sorted(history_dir(serving).glob(f"{serving.stem}.*{serving.suffix}"))
+
+
+def publish(
+    warehouse: Path, serving: Path, held: BlastRadius | None = None, *, run_id: str
+) -> PublishResult:
     serving.parent.mkdir(parents=True, exist_ok=True)
     staged = serving.with_name(f".{serving.name}.{os.getpid()}.new")
     staged.unlink(missing_ok=True)
     tables: dict[str, int] = {}
+    served = publication(serving)
     try:
         with duckdb.connect(
             str(staged), config={"memory_limit": settings.duckdb_memory_limit()}
@@ -87,18 +143,37 @@ def publish(warehouse: Path, serving: Path, held: BlastRadius | None = None) -> 
             target.execute("detach build")
             if keeping:
                 target.execute("detach published")
+            digest = _figures_digest(target, sorted(tables))
+            if served is not None and served.figures_digest == digest:
+                return PublishResult(serving, served, None, tables, unchanged=True)
+            now = Publication(run_id, datetime.now(UTC).replace(tzinfo=None), digest)
+            target.execute("create schema serving")
+            target.execute(
+                f"create table {PUBLICATION} as select ? as run_id, "
+                "cast(? as timestamp) as published_at, ? as figures_digest",
+                [now.run_id, now.published_at, now.figures_digest],
+            )
             target.execute("checkpoint")
-        previous = _keep_previous(serving)
+        _keep_in_history(staged, serving, now)
         os.replace(staged, serving)
     finally:
         staged.unlink(missing_ok=True)
     return PublishResult(
         serving,
-        previous,
+        now,
+        served,
         tables,
         held_relations=tuple(kept),
         held_kpis=tuple(sorted(held.kpis)) if held is not None and kept else (),
     )
+
+
+def _figures_digest(connection: duckdb.DuckDBPyConnection, relations: list[str]) -> str:
+    """One digest of every served relation's name, columns and rows (in any order)."""
+    digest = hashlib.sha256()
+    for relation in relations:
+        digest.update(f"{relation}\x1f{table_digest(connection, relation)}\x1e".encode())
+    return digest.hexdigest()
 
 
 def _utc(moment: str) -> datetime:
@@ -166,28 +241,51 @@ def _keep_published(
     return True
 
 
-def rollback(serving: Path) -> Path:
-    """Put the previous serving file back; the one it replaces becomes the previous."""
-    previous = previous_path(serving)
-    if not previous.exists():
-        raise FileNotFoundError(f"no previous serving file at {previous}")
-    swap = serving.with_name(f".{serving.name}.rollback")
-    swap.unlink(missing_ok=True)
-    if serving.exists():
-        os.link(serving, swap)
-    os.replace(previous, serving)
-    if swap.exists():
-        os.replace(swap, previous)
-    return serving
+@dataclass(frozen=True)
+class Rollback:
+    served: Publication
+    replaced: Publication
 
 
-def _keep_previous(serving: Path) -> Path | None:
-    """Hard-link the current file as the previous one, so the serving path never disappears."""
-    if not serving.exists():
-        return None
-    previous = previous_path(serving)
-    link = serving.with_name(f".{previous.name}.link")
+class NothingToRollBackTo(Exception):
+    """No kept serving file older than the one served."""
+
+
+def rollback(serving: Path) -> Rollback:
+    """Serve the kept file published before the one served now; the newer ones stay kept."""
+    current = publication(serving)
+    if current is None:
+        raise NothingToRollBackTo(f"{serving} does not say which run published it")
+    kept = [(path, publication(path)) for path in kept_files(serving)]
+    older = [
+        (path, record)
+        for path, record in kept
+        if record is not None and record.published_at < current.published_at
+    ]
+    if not older:
+        raise NothingToRollBackTo(
+            f"the file served ({current.describe()}) is the oldest of the {len(kept)} kept "
+            f"in {history_dir(serving)}"
+        )
+    path, record = older[-1]
+    assert record is not None
+    _link_over(path, serving)
+    return Rollback(served=record, replaced=current)
+
+
+def _keep_in_history(staged: Path, serving: Path, published: Publication) -> None:
+    """Link the new file into the history, and let the oldest beyond the kept number go."""
+    history = history_dir(serving)
+    history.mkdir(parents=True, exist_ok=True)
+    name = f"{serving.stem}.{published.published_at:%Y%m%dT%H%M%S.%f}Z.{published.run_id}"
+    _link_over(staged, history / f"{name}{serving.suffix}")
+    for old in kept_files(serving)[:-KEPT_SERVING_FILES]:
+        old.unlink(missing_ok=True)
+
+
+def _link_over(source: Path, target: Path) -> None:
+    """Make target a hard link of source in one rename: the target path never disappears."""
+    link = target.with_name(f".{target.name}.link")
     link.unlink(missing_ok=True)
-    os.link(serving, link)
-    os.replace(link, previous)
-    return previous
+    os.link(source, link)
+    os.replace(link, target)

@@ -34,6 +34,8 @@ class BatchManifest:
     row_count: int
     content_sha256: str
     columns: list[str]
+    # The delivered file's bytes, to tell a file changed under a name already landed.
+    source_file_sha256: str | None = None
 
     @classmethod
     def read(cls, path: Path) -> BatchManifest:
@@ -49,6 +51,8 @@ class QuarantinedFile:
     source_file: str
     error: str
     quarantined_at: str
+    # A file dated after the day it was seen is looked at again from its own date.
+    retry_on: str | None = None
 
 
 def as_text_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -117,8 +121,9 @@ class RawZone:
             for m in self.manifests(source, entity)
         ]
 
-    def landed_source_files(self, source: str, entity: str) -> set[str]:
-        return {m.source_file for m in self.manifests(source, entity) if m.source_file}
+    def landed_source_files(self, source: str, entity: str) -> dict[str, BatchManifest]:
+        """The batch each delivered file landed as, by file name."""
+        return {m.source_file: m for m in self.manifests(source, entity) if m.source_file}
 
     def land(
         self,
@@ -130,6 +135,7 @@ class RawZone:
         watermark_from: str | None = None,
         watermark_to: str | None = None,
         source_file: str | None = None,
+        source_file_sha256: str | None = None,
         extracted_at: datetime | None = None,
     ) -> BatchManifest | None:
         """Write one batch; None when a batch with the same content is already there."""
@@ -165,6 +171,7 @@ class RawZone:
             row_count=len(text),
             content_sha256=digest,
             columns=list(map(str, text.columns)),
+            source_file_sha256=source_file_sha256,
         )
         # The manifest is written last: its presence is what makes a batch count as landed.
         _atomic_write(
@@ -203,13 +210,16 @@ class RawZone:
     def quarantine_dir(self, source: str, entity: str) -> Path:
         return self.root / "_quarantine" / source / entity
 
-    def quarantine_file(self, source: str, entity: str, source_file: str, error: str) -> None:
+    def quarantine_file(
+        self, source: str, entity: str, source_file: str, error: str, retry_on: str | None = None
+    ) -> None:
         record = QuarantinedFile(
             source=source,
             entity=entity,
             source_file=source_file,
             error=error,
             quarantined_at=datetime.now(UTC).isoformat(),
+            retry_on=retry_on,
         )
         directory = self.quarantine_dir(source, entity)
         directory.mkdir(parents=True, exist_ok=True)
@@ -219,6 +229,11 @@ class RawZone:
             lambda p: p.write_text(
                 json.dumps(asdict(record), ensure_ascii=False, indent=2), encoding="utf-8"
             ),
+        )
+
+    def release_quarantined_file(self, source: str, entity: str, source_file: str) -> None:
+        (self.quarantine_dir(source, entity) / f"{Path(source_file).name}.json").unlink(
+            missing_ok=True
         )
 
     def quarantined_files(self, source: str, entity: str) -> list[QuarantinedFile]:

@@ -12,6 +12,7 @@ import duckdb
 from minzheng.holds import held_manifests
 from minzheng.raw_zone import RawZone
 from minzheng.settings import Paths, pii_key
+from minzheng.stopping import NOT_STARTED
 from minzheng.warehouse_plugin import register_udfs
 
 _KPI_SQL = Path(__file__).with_name("sql") / "run_summary_kpi.sql"
@@ -41,6 +42,11 @@ class RunOutcome:
     # The warehouse was built by this run: its figures are this run's, even when a check failed.
     built: bool = False
     exported: str | None = None
+    # Which run's publication is served after this run, and whether this run left it as it was.
+    served: str = ""
+    serving_unchanged: bool = False
+    # The signal that stopped the run between steps (SIGINT, SIGTERM), if one did.
+    stopped: str | None = None
     elapsed_s: float = 0.0
     log_file: Path | None = None
     alert_log: Path | None = None
@@ -295,12 +301,21 @@ def print_summary(paths: Paths, outcome: RunOutcome) -> None:
     echo = click.echo
     echo("")
     status = "succeeded" if outcome.success else "FAILED"
+    if outcome.stopped:
+        status = f"STOPPED by {outcome.stopped}"
     echo(f"run {outcome.run_id}: {status} in {outcome.elapsed_s:.0f} s")
+    not_started = [step for step, reason in outcome.failed_steps if reason.startswith(NOT_STARTED)]
+    if outcome.stopped:
+        echo(
+            f"  the step in progress finished; {len(not_started)} steps did not start; "
+            "the run lock is released"
+        )
     for check in outcome.failed_checks:
         echo(f"  blocking check failed: {check}")
     by_reason: dict[str, list[str]] = {}
     for step, reason in outcome.failed_steps:
-        by_reason.setdefault(reason, []).append(step)
+        if not reason.startswith(NOT_STARTED):
+            by_reason.setdefault(reason, []).append(step)
     for reason, steps in by_reason.items():
         named = ", ".join(steps[:3]) + (f", … ({len(steps)} steps)" if len(steps) > 3 else "")
         echo(f"  failed: {reason}")
@@ -315,7 +330,15 @@ def print_summary(paths: Paths, outcome: RunOutcome) -> None:
     echo(f"  raw zone total  {raw_rows(paths):>12,} rows")
     if outcome.success or outcome.built:
         _print_built_figures(paths)
-    echo(f"serving file: {paths.serving}" + ("" if outcome.published else " (unchanged)"))
+    if outcome.serving_unchanged:
+        echo(
+            f"serving file: {paths.serving} (unchanged: nothing new tonight, the figures equal "
+            f"those of {outcome.served})"
+        )
+    elif outcome.published:
+        echo(f"serving file: {paths.serving} ({outcome.served})")
+    else:
+        echo(f"serving file: {paths.serving} (unchanged)")
     if outcome.export_held:
         echo(
             f"export:       not written tonight, {len(outcome.export_held)} KPIs of the quarter "

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from minzheng import settings
+from minzheng import settings, stopping
 from minzheng.export import held_kpis
 from minzheng.run_summary import RunOutcome
 from orchestration.lib.dbt import prepare_manifest
@@ -35,7 +35,8 @@ def run_once(log_level: str = "WARNING", *, full_refresh: bool = False) -> RunOu
         run_config=nightly_config, instance=instance, raise_on_error=False
     )
     outcome = _outcome(nightly)
-    if not outcome.published:
+    outcome.stopped = stopping.stop_requested()
+    if not outcome.published or outcome.stopped:
         outcome.success = False
     if not outcome.success:
         return outcome
@@ -78,7 +79,8 @@ def failure_reason(event: dg.DagsterEvent) -> str:
     # "package.module.SomeError: text" -> "SomeError: text"; an unreachable source says it all.
     qualified, _, text = message.partition(": ")
     if text and qualified.split(".")[-1] == error.cls_name:
-        return text if error.cls_name == "SourceUnreachable" else f"{error.cls_name}: {text}"
+        said_whole = error.cls_name in ("SourceUnreachable", "RunStopped")
+        return text if said_whole else f"{error.cls_name}: {text}"
     return message
 
 
@@ -95,11 +97,15 @@ def _outcome(result: dg.ExecuteInProcessResult) -> RunOutcome:
     }
     published = "serving/minzheng" in materialized
     tonight = {"rows_landed": 0, "batches_landed": 0, "quarantined_files": 0}
+    served, unchanged = "", False
     for event in result.get_asset_materialization_events():
         metadata = event.step_materialization_data.materialization.metadata
         for figure in tonight:
             value = metadata.get(figure)
             tonight[figure] += int(str(value.value)) if value is not None else 0
+        if event.asset_key is not None and event.asset_key.to_user_string() == "serving/minzheng":
+            served = str(metadata["served"].value)
+            unchanged = bool(metadata["unchanged"].value)
     return RunOutcome(
         run_id=result.run_id,
         success=result.success and not failed_checks,
@@ -108,6 +114,8 @@ def _outcome(result: dg.ExecuteInProcessResult) -> RunOutcome:
             (e.step_key or "", failure_reason(e)) for e in result.all_events if e.is_step_failure
         ],
         published=published,
+        served=served,
+        serving_unchanged=unchanged,
         built=any(
             e.is_step_success and e.step_key == "warehouse_models" for e in result.all_events
         ),

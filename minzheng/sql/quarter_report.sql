@@ -1,5 +1,6 @@
 -- KPI figures for the provincial quarterly report: the last month of the quarter with data,
--- every KPI of the catalog (in catalog order) for the city and each district.
+-- every KPI of the catalog (in catalog order) for the city and each district. The figures of a
+-- past quarter are as of its last day, not of the day the file was built.
 with report_month as (
     select max(period_month) as period_month
     from kpi.kpi_progress
@@ -30,7 +31,7 @@ progress as (
         kpi_progress.attainment_ratio,
         kpi_progress.status,
         kpi_progress.period_month,
-        kpi_progress.data_as_of
+        least(kpi_progress.data_as_of, cast($quarter_end as date)) as data_as_of
     from kpi.kpi_progress
     inner join report_month
         on kpi_progress.period_month = report_month.period_month

@@ -13,6 +13,7 @@ from minzheng.history import snapshot_month
 from minzheng.publish import publish
 from minzheng.raw_zone import RawZone
 from minzheng.run_summary import quarantine_rows
+from minzheng.stopping import refuse_if_stopping
 from orchestration.defs.warehouse import warehouse_models
 from orchestration.lib.dbt import manifest_path
 
@@ -28,13 +29,16 @@ from orchestration.lib.dbt import manifest_path
     "kpi.kpi_progress.",
 )
 def published_serving_file(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    refuse_if_stopping()
     paths = settings.paths()
     quarantined = quarantine_rows(paths.warehouse)
     active = holds.holds(RawZone(paths.raw))
     held = holds.blast_radius(holds.read_manifest(manifest_path()), active)
     for code, reasons in sorted(held.kpis.items()):
         context.log.warning(f"KPI {code} held: {'; '.join(h.reason() for h in reasons)}")
-    result = publish(paths.warehouse, paths.serving, held)
+    result = publish(paths.warehouse, paths.serving, held, run_id=context.run_id)
+    if result.unchanged:
+        context.log.info(f"nothing new: the figures equal those of {result.served.describe()}")
     return dg.MaterializeResult(
         metadata={
             "quarantined_rows": sum(quarantined.values()),
@@ -42,7 +46,9 @@ def published_serving_file(context: dg.AssetExecutionContext) -> dg.MaterializeR
             "path": dg.MetadataValue.path(str(result.serving_file)),
             "tables": len(result.tables),
             "kpi_progress_rows": result.tables.get("kpi.kpi_progress", 0),
-            "previous": str(result.previous_file or ""),
+            "served": result.served.describe(),
+            "replaced": result.replaced.describe() if result.replaced else "",
+            "unchanged": result.unchanged,
             "held_kpis": ", ".join(result.held_kpis),
             "held_relations": ", ".join(result.held_relations),
         }
@@ -103,9 +109,10 @@ def quarter_of_partition(partition_key: str) -> Quarter:
     "`minzheng export --quarter 2024Q4` writes the same files.",
 )
 def provincial_quarterly_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    refuse_if_stopping()
     paths = settings.paths()
     quarter = quarter_of_partition(context.partition_key)
-    result = export_quarter(paths.serving, paths.exports, quarter, context.run_id)
+    result = export_quarter(paths.serving, paths.exports, quarter)
     return dg.MaterializeResult(
         metadata={
             "quarter": quarter.label,
@@ -125,6 +132,7 @@ def provincial_quarterly_report(context: dg.AssetExecutionContext) -> dg.Materia
     "revisions. Written once; a later run of the same month keeps the first snapshot.",
 )
 def kpi_month_end_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    refuse_if_stopping()
     paths = settings.paths()
     month = date.fromisoformat(context.partition_key)
     snapshot = snapshot_month(paths.serving, paths.history, month, context.run_id)

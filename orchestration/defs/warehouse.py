@@ -7,6 +7,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from minzheng import settings
 from minzheng.locks import exclusive
+from minzheng.stopping import refuse_if_stopping
 from orchestration.lib.dbt import DBT_PROJECT, WarehouseTranslator, prune_build_folders
 
 # The last builds' compiled SQL and run_results stay for debugging; older ones are deleted.
@@ -27,6 +28,7 @@ class WarehouseBuildConfig(dg.Config):
 def warehouse_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, config: WarehouseBuildConfig
 ):
+    refuse_if_stopping()
     dbt_vars = {"data_as_of": settings.data_as_of().isoformat()}
     args = ["build", "--vars", json.dumps(dbt_vars)]
     if config.full_refresh:

@@ -1,7 +1,7 @@
 """One factory per access method: every source entity becomes a raw asset the same way."""
 
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zipfile import BadZipFile
 from zoneinfo import ZoneInfo
@@ -11,6 +11,7 @@ import pandas as pd
 from openpyxl.utils.exceptions import InvalidFileException
 
 from minzheng.extract import ExtractResult, extract_files, extract_window
+from minzheng.stopping import refuse_if_stopping
 from orchestration.lib.resources import (
     ElderlyCareDatabase,
     FileDrop,
@@ -54,6 +55,7 @@ def api_entity_asset(entity: str, description: str) -> dg.AssetsDefinition:
         smart_assistance_api: SmartAssistanceApi,
         raw_zone: RawZoneResource,
     ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+        refuse_if_stopping()
         client = smart_assistance_api.client()
         until = datetime.now(SHANGHAI).isoformat(timespec="seconds")
 
@@ -81,6 +83,7 @@ def sql_table_asset(entity: str, description: str) -> dg.AssetsDefinition:
         elderly_care_db: ElderlyCareDatabase,
         raw_zone: RawZoneResource,
     ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+        refuse_if_stopping()
         client = elderly_care_db.client()
         until = datetime.now(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
 
@@ -99,7 +102,7 @@ def file_entity_asset(
     drop_resource: str,
     list_files: Callable[[Path, str], list[Path]],
     read_file: Callable[[Path, str], pd.DataFrame],
-    file_date: Callable[[Path], object],
+    file_date: Callable[[Path], date],
 ) -> dg.AssetsDefinition:
     @dg.asset(
         key=raw_asset_key(source, entity),
@@ -112,8 +115,9 @@ def file_entity_asset(
                 FILES_PARSE_CHECK,
                 asset=raw_asset_key(source, entity),
                 blocking=True,
-                description="Every new file matches the entity's columns; a file that does not "
-                "is quarantined whole and fails this check.",
+                description="Every new file lands: one that does not parse or match the "
+                "entity's columns, one dated after the day of the run, or one changed under a "
+                "name already landed is quarantined whole, with the reason, and fails this check.",
             ),
         ],
         required_resource_keys={drop_resource, "raw_zone"},
@@ -121,6 +125,7 @@ def file_entity_asset(
     def _extract(
         context: dg.AssetExecutionContext,
     ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+        refuse_if_stopping()
         drop: FileDrop = getattr(context.resources, drop_resource)
         raw_zone: RawZoneResource = context.resources.raw_zone
         result = extract_files(
@@ -129,8 +134,9 @@ def file_entity_asset(
             entity,
             list_files(drop.path, entity),
             lambda path: read_file(path, entity),
-            lambda path: f"{entity}_{file_date(path):%Y%m%d}",
+            file_date,
             UNPARSEABLE_FILE,
+            today=datetime.now(SHANGHAI).date(),
         )
         quarantined = [
             q

@@ -20,6 +20,7 @@ from expectations.suites import SuiteFactory, published
 from minzheng import holds, settings
 from minzheng.raw_zone import RawZone
 from minzheng.run_summary import batch_reconciliation, conflicting_redeliveries
+from minzheng.stopping import refuse_if_stopping
 from orchestration.lib.extract_assets import raw_asset_key
 from orchestration.lib.resources import RawZoneResource
 
@@ -83,6 +84,7 @@ def raw_suite_check(source: str, entity: str, suite: SuiteFactory) -> dg.AssetCh
     def _check(
         context: dg.AssetCheckExecutionContext, raw_zone: RawZoneResource
     ) -> dg.AssetCheckResult:
+        refuse_if_stopping()
         files = [str(p) for p in raw_zone.zone().batch_files(source, entity)]
         if not files:
             return dg.AssetCheckResult(
@@ -192,6 +194,7 @@ def published_kpi_check(kpi_progress_key: dg.AssetKey) -> dg.AssetChecksDefiniti
         "ratios in [0, 1], targets present, statuses valid. Blocks publish.",
     )
     def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        refuse_if_stopping()
         warehouse = settings.paths().warehouse
         with duckdb.connect(str(warehouse), read_only=True) as connection:
             progress = connection.execute("select * from kpi.kpi_progress").df()
@@ -228,6 +231,7 @@ def batch_reconciliation_check(audit_key: dg.AssetKey) -> dg.AssetChecksDefiniti
         "Blocks publish.",
     )
     def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        refuse_if_stopping()
         reconciliation = batch_reconciliation(settings.paths())
         if reconciliation is None:
             return dg.AssetCheckResult(

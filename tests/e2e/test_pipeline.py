@@ -225,6 +225,23 @@ def _build_target(data: Path) -> Path | None:
     return targets[0] if len(targets) == 1 else None
 
 
+def _start_run(env: dict[str, str], *, capture: bool) -> subprocess.Popen[str]:
+    output = subprocess.PIPE if capture else subprocess.DEVNULL
+    return subprocess.Popen(
+        [MINZHENG, "run"], env=env, stdout=output, stderr=output, text=True, start_new_session=True
+    )
+
+
+def _wait_for_build(process: subprocess.Popen[str], data: Path, models: int) -> Path:
+    """The run's dbt target folder, once its build has executed `models` models."""
+    deadline = time.monotonic() + 600
+    while (target := _build_target(data)) is None or _models_built(target) < models:
+        assert process.poll() is None, f"the run ended before its build had run {models} models"
+        assert time.monotonic() < deadline, "the build never started"
+        time.sleep(0.05)
+    return target
+
+
 def test_a_night_killed_mid_build_heals_and_equals_a_full_rebuild(
     published_copy: Callable[[], dict[str, str]],
 ) -> None:
@@ -242,19 +259,9 @@ def test_a_night_killed_mid_build_heals_and_equals_a_full_rebuild(
     advanced = minzheng(data_env, "simulate", "advance", "--days", "1", "--no-progress")
     assert advanced.returncode == 0, advanced.stdout + advanced.stderr
 
-    process = subprocess.Popen(
-        [MINZHENG, "run"],
-        env=data_env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    process = _start_run(data_env, capture=False)
     # Killed once the build has executed some models: mid-build by what dbt wrote, not by a clock.
-    deadline = time.monotonic() + 600
-    while (target := _build_target(data)) is None or _models_built(target) < 5:
-        assert process.poll() is None, "the run ended before its build had run five models"
-        assert time.monotonic() < deadline, "the build never started"
-        time.sleep(0.05)
+    target = _wait_for_build(process, data, models=5)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=60)
     assert not (target / "run_results.json").exists(), "the build had finished when killed"
@@ -473,3 +480,39 @@ def test_the_corrected_file_catches_the_held_kpis_up_and_equals_a_full_rebuild(
     rebuilt = minzheng(nights_env, "run", "--full-refresh")
     assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
     assert _content_hashes(_serving(nights_env)) == caught_up
+
+
+def test_a_night_with_nothing_new_publishes_nothing_and_a_stopped_night_nothing_more(
+    published_copy: Callable[[], dict[str, str]],
+) -> None:
+    """Run again with nothing new: the serving file stays byte-identical, said in one line.
+    Then a day later, SIGTERM during the build: the build step finishes, no step starts after
+    it (publish above all), the run says so and exits 143, and the run lock is free again."""
+    from minzheng.locks import exclusive
+
+    data_env = published_copy()
+    data = Path(data_env["MINZHENG_DATA_DIR"])
+    serving = _serving(data_env)
+    before = hashlib.sha256(serving.read_bytes()).hexdigest()
+    again = minzheng(data_env, "run")
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    [said] = [line for line in again.stdout.splitlines() if line.startswith("serving file:")]
+    assert "unchanged: nothing new tonight" in said and "run " in said
+    assert hashlib.sha256(serving.read_bytes()).hexdigest() == before
+    refused = minzheng(data_env, "rollback")
+    assert refused.returncode == 2 and "nothing to roll back to" in refused.stderr
+
+    shutil.rmtree(data / "dbt_runs")
+    advanced = minzheng(data_env, "simulate", "advance", "--days", "1", "--no-progress")
+    assert advanced.returncode == 0, advanced.stdout + advanced.stderr
+    process = _start_run(data_env, capture=True)
+    target = _wait_for_build(process, data, models=0)
+    os.kill(process.pid, signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=900)
+    assert process.returncode == 128 + signal.SIGTERM, stdout[-3000:] + stderr[-3000:]
+    assert "SIGTERM: stopping once the step in progress has finished" in stderr
+    assert "STOPPED by SIGTERM" in stdout and "steps did not start" in stdout
+    assert (target / "run_results.json").exists(), "the build in progress did not finish"
+    assert hashlib.sha256(serving.read_bytes()).hexdigest() == before
+    with exclusive(data / ".run.lock", "the test"):
+        pass

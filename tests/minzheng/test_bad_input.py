@@ -51,7 +51,6 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "create table kpi.kpi_progress as select cast(range as date) as period_month "
             "from range(date '2023-01-01', date '2025-01-01', interval 1 month)"
         )
-    shutil.copy(root / "serving" / "minzheng.duckdb", root / "serving" / "minzheng.previous.duckdb")
     (root / ".run.lock").touch()
     return root
 

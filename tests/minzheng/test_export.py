@@ -4,6 +4,7 @@ import csv
 import hashlib
 import json
 import re
+import time
 from pathlib import Path
 
 import duckdb
@@ -27,6 +28,11 @@ SMALL_CELL_RULE = "涉及儿童少于5人的区县数据不公开，全市合计
 def _serving(path: Path) -> None:
     with duckdb.connect(str(path)) as connection:
         connection.execute("create schema kpi")
+        connection.execute("create schema serving")
+        connection.execute(
+            "create table serving.publication as select 'run-1' as run_id,"
+            " timestamp '2025-01-01 02:00:00' as published_at, 'digest' as figures_digest"
+        )
         connection.execute(
             "create table kpi.kpi_status_rules as select * from (values"
             f" ('无数据', '{NO_DATA_RULE}'), ('不公开', '{SMALL_CELL_RULE}')) as t(status, rule_zh)"
@@ -65,7 +71,7 @@ def _serving(path: Path) -> None:
 def test_quarter_export_reads_back_and_is_reproducible(tmp_path: Path) -> None:
     serving = tmp_path / "minzheng.duckdb"
     _serving(serving)
-    result = export_quarter(serving, tmp_path / "exports", Quarter.parse("2024Q4"), "run-1")
+    result = export_quarter(serving, tmp_path / "exports", Quarter.parse("2024Q4"))
     assert result.directory == tmp_path / "exports" / "2024Q4"
 
     book = load_workbook(result.workbook)
@@ -97,17 +103,38 @@ def test_quarter_export_reads_back_and_is_reproducible(tmp_path: Path) -> None:
         data = (result.directory / entry["name"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"]
 
-    again = export_quarter(serving, tmp_path / "exports", Quarter.parse("2024Q4"), "run-2")
+    # Regenerated later, byte for byte the same files: nothing in them comes from the clock.
+    workbook_bytes, manifest_bytes = result.workbook.read_bytes(), result.manifest.read_bytes()
+    time.sleep(2.1)  # past the two-second resolution of zip entry times
+    again = export_quarter(serving, tmp_path / "exports", Quarter.parse("2024Q4"))
     assert again.csv.read_bytes() == csv_bytes
+    assert again.workbook.read_bytes() == workbook_bytes
+    assert again.manifest.read_bytes() == manifest_bytes
     text = "\n".join(",".join(r) for r in rows)
     assert not re.search(r"\d{17}[\dXx]|1[3-9]\d{9}", text)
+
+
+def test_a_past_quarter_is_stated_as_of_its_last_day(tmp_path: Path) -> None:
+    """Written on 2024-12-31 data, the third quarter's report is as of 2024-09-30, not the day
+    the serving file was built; 运行编号 is the run that published the serving file."""
+    serving = tmp_path / "minzheng.duckdb"
+    _serving(serving)
+    result = export_quarter(serving, tmp_path / "exports", Quarter.parse("2024Q3"))
+    cover = {
+        row[0]: row[1]
+        for row in load_workbook(result.workbook)["封面"].iter_rows(values_only=True)
+        if row[0]
+    }
+    assert cover["数据截至"] == "2024-09-30" and cover["运行编号"] == "run-1"
+    manifest = json.loads(result.manifest.read_text(encoding="utf-8"))
+    assert manifest["data_as_of"] == "2024-09-30" and manifest["run_id"] == "run-1"
 
 
 def test_a_quarter_without_figures_is_a_clear_error(tmp_path: Path) -> None:
     serving = tmp_path / "minzheng.duckdb"
     _serving(serving)
     with pytest.raises(ValueError, match="no KPI figures for 2023Q1"):
-        export_quarter(serving, tmp_path / "exports", Quarter.parse("2023Q1"), "run-1")
+        export_quarter(serving, tmp_path / "exports", Quarter.parse("2023Q1"))
     with pytest.raises(ValueError, match="2024Q4"):
         Quarter.parse("2024-Q4")
 
@@ -126,7 +153,7 @@ def test_withheld_and_no_data_cells_are_exported_as_such_with_the_rule(tmp_path:
             "update kpi.kpi_progress set actual_value = null, attainment_ratio = null,"
             " status = '无数据' where kpi_code = 'SA01' and region_code = '321202'"
         )
-    result = export_quarter(serving, tmp_path / "exports", Quarter.parse("2024Q4"), "run-1")
+    result = export_quarter(serving, tmp_path / "exports", Quarter.parse("2024Q4"))
 
     book = load_workbook(result.workbook)
     cover = {row[0]: row[1] for row in book["封面"].iter_rows(values_only=True) if row[0]}

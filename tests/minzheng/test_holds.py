@@ -143,14 +143,14 @@ def _read(path: Path, sql: str) -> list[tuple[object, ...]]:
 def test_publish_keeps_what_a_hold_holds_back_and_publishes_the_rest(tmp_path: Path) -> None:
     warehouse, serving = tmp_path / "warehouse.duckdb", tmp_path / "serving" / "minzheng.duckdb"
     _build(warehouse, ss05=1, sa02=1)
-    publish(warehouse, serving)
+    publish(warehouse, serving, run_id="r1")
     hold = _stays_hold(
         "b2", rules=["expect_column_values_to_be_in_set on station_county_code (2 rows)"]
     )
     radius = holds.blast_radius(_manifest(), [hold])
     # The night: both entities moved on in the build, the stays are held.
     _build(warehouse, ss05=2, sa02=2)
-    result = publish(warehouse, serving, radius)
+    result = publish(warehouse, serving, radius, run_id="r2")
     assert result.held_kpis == ("SS05",)
     assert set(result.held_relations) == {"marts.fct_stays", "kpi.kpi_progress"}
     assert _read(serving, "select n from marts.fct_stays") == [(1,)]
@@ -175,13 +175,13 @@ def test_publish_keeps_what_a_hold_holds_back_and_publishes_the_rest(tmp_path: P
     # A second held night keeps the first held_since and the first figures.
     _build(warehouse, ss05=3, sa02=3)
     later = holds.Hold(**{**hold.__dict__, "held_since": datetime.now(UTC).isoformat()})
-    publish(warehouse, serving, holds.blast_radius(_manifest(), [later]))
+    publish(warehouse, serving, holds.blast_radius(_manifest(), [later]), run_id="r3")
     assert _read(
         serving, "select numerator, held_since from kpi.kpi_progress where kpi_code = 'SS05'"
     ) == [(1, since)]
 
     # Released: everything current again; rollback steps back to the held night as before.
-    publish(warehouse, serving, holds.blast_radius(_manifest(), []))
+    publish(warehouse, serving, holds.blast_radius(_manifest(), []), run_id="r4")
     assert _read(serving, "select distinct figures_status from kpi.kpi_progress") == [("current",)]
     assert _read(serving, "select n from marts.fct_stays") == [(3,)]
     rollback(serving)
@@ -241,16 +241,14 @@ def test_the_export_refuses_a_quarter_with_held_kpis_unless_allowed(tmp_path: Pa
             [reason],
         )
     with pytest.raises(HeldKpisError, match="2024Q4 has 1 held KPIs") as refused:
-        export_quarter(serving, tmp_path / "exports", Quarter.parse("2024Q4"), "run-1")
+        export_quarter(serving, tmp_path / "exports", Quarter.parse("2024Q4"))
     assert [kpi.kpi_code for kpi in refused.value.held] == ["EC01"]
     assert reason in str(refused.value) and "--allow-held" in str(refused.value)
     assert not (tmp_path / "exports" / "2024Q4").exists()
     # A quarter with no held KPI exports as before.
-    export_quarter(serving, tmp_path / "exports", Quarter.parse("2024Q3"), "run-1")
+    export_quarter(serving, tmp_path / "exports", Quarter.parse("2024Q3"))
 
-    result = export_quarter(
-        serving, tmp_path / "exports", Quarter.parse("2024Q4"), "run-1", allow_held=True
-    )
+    result = export_quarter(serving, tmp_path / "exports", Quarter.parse("2024Q4"), allow_held=True)
     cover = load_workbook(result.workbook)["封面"]
     listed = [row for row in cover.iter_rows(values_only=True) if row[0] == "暂停更新指标"]
     assert listed == [("暂停更新指标", f"EC01: 数据截至 2024-12-31; 原因: {reason}")]

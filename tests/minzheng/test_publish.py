@@ -6,7 +6,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from minzheng.publish import previous_path, publish, rollback
+from minzheng.publish import (
+    KEPT_SERVING_FILES,
+    NothingToRollBackTo,
+    kept_files,
+    publication,
+    publish,
+    rollback,
+)
 
 
 def _warehouse(path: Path, value: int) -> None:
@@ -29,29 +36,78 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_publish_copies_only_serving_schemas_and_keeps_the_previous(tmp_path: Path) -> None:
-    warehouse, serving = tmp_path / "warehouse.duckdb", tmp_path / "serving" / "minzheng.duckdb"
+def _paths(tmp_path: Path) -> tuple[Path, Path]:
+    return tmp_path / "warehouse.duckdb", tmp_path / "serving" / "minzheng.duckdb"
+
+
+def test_publish_copies_only_serving_schemas_and_says_which_run_published(
+    tmp_path: Path,
+) -> None:
+    warehouse, serving = _paths(tmp_path)
     _warehouse(warehouse, 1)
-    first = publish(warehouse, serving)
-    assert first.previous_file is None
+    first = publish(warehouse, serving, run_id="r1")
+    assert first.replaced is None and not first.unchanged
     assert set(first.tables) == {"kpi.kpi_progress", "marts.v_fact"}
+    assert publication(serving) == first.served and first.served.run_id == "r1"
     _warehouse(warehouse, 2)
-    second = publish(warehouse, serving)
-    assert _read(serving) == 2 and second.previous_file == previous_path(serving)
-    assert _read(previous_path(serving)) == 1
-    rollback(serving)
-    assert _read(serving) == 1 and _read(previous_path(serving)) == 2
+    second = publish(warehouse, serving, run_id="r2")
+    assert _read(serving) == 2 and second.replaced == first.served
+    assert [publication(path) for path in kept_files(serving)] == [first.served, second.served]
+    assert not list(serving.parent.glob(".*"))
+
+
+def test_rollback_steps_back_through_the_kept_files_and_refuses_past_the_oldest(
+    tmp_path: Path,
+) -> None:
+    warehouse, serving = _paths(tmp_path)
+    published = []
+    for value in (1, 2, 3):
+        _warehouse(warehouse, value)
+        published.append(publish(warehouse, serving, run_id=f"r{value}").served)
+    first = rollback(serving)
+    assert (first.served, first.replaced) == (published[1], published[2]) and _read(serving) == 2
+    second = rollback(serving)
+    assert second.served == published[0] and _read(serving) == 1
+    with pytest.raises(NothingToRollBackTo, match="is the oldest of the 3 kept"):
+        rollback(serving)
+    assert _read(serving) == 1
+    # The next night publishes anew, after everything kept.
+    _warehouse(warehouse, 4)
+    fourth = publish(warehouse, serving, run_id="r4")
+    assert fourth.replaced == published[0] and _read(serving) == 4
+    assert rollback(serving).served == published[2]
+
+
+def test_the_history_keeps_the_last_files_only(tmp_path: Path) -> None:
+    warehouse, serving = _paths(tmp_path)
+    for value in range(KEPT_SERVING_FILES + 2):
+        _warehouse(warehouse, value)
+        publish(warehouse, serving, run_id=f"r{value}")
+    kept = [publication(path) for path in kept_files(serving)]
+    assert [record.run_id for record in kept if record] == [
+        f"r{value}" for value in range(2, KEPT_SERVING_FILES + 2)
+    ]
+
+
+def test_a_night_with_the_same_figures_publishes_nothing(tmp_path: Path) -> None:
+    warehouse, serving = _paths(tmp_path)
+    _warehouse(warehouse, 1)
+    first = publish(warehouse, serving, run_id="r1")
+    before = _sha(serving)
+    again = publish(warehouse, serving, run_id="r2")
+    assert again.unchanged and again.served == first.served and again.replaced is None
+    assert _sha(serving) == before and len(kept_files(serving)) == 1
     assert not list(serving.parent.glob(".*"))
 
 
 def test_a_failed_publish_leaves_serving_byte_identical(tmp_path: Path) -> None:
-    warehouse, serving = tmp_path / "warehouse.duckdb", tmp_path / "serving" / "minzheng.duckdb"
+    warehouse, serving = _paths(tmp_path)
     _warehouse(warehouse, 1)
-    publish(warehouse, serving)
+    publish(warehouse, serving, run_id="r1")
     before = _sha(serving)
     empty = tmp_path / "empty.duckdb"
     duckdb.connect(str(empty)).close()
     with pytest.raises(RuntimeError, match="holds none of the schemas"):
-        publish(empty, serving)
+        publish(empty, serving, run_id="r2")
     assert _sha(serving) == before
     assert not list(serving.parent.glob(".*"))

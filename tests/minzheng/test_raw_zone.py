@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from minzheng.extract import extract_files, extract_window
+from minzheng.extract import ExtractResult, extract_files, extract_window
 from minzheng.raw_zone import RawZone
+from sources.civil_registry.client import file_date
 
 
 def _frame(n: int, start: int = 0) -> pd.DataFrame:
@@ -83,12 +86,60 @@ def test_file_extract_quarantines_a_drifted_file_and_lands_the_others(tmp_path: 
             raise DriftError(f"{path.name}: missing columns ['via_96444']")
         return _frame(4, start=int(path.stem[-1]) * 10)
 
-    result = extract_files(zone, "cr", "deaths", files, read, lambda p: p.stem, (DriftError,))
+    result = _extract_deaths(zone, files, read)
     assert result.rows_landed == 8 and result.quarantined_files == ["deaths_20240102.csv"]
     [record] = zone.quarantined_files("cr", "deaths")
     assert "via_96444" in record.error
-    again = extract_files(zone, "cr", "deaths", files, read, lambda p: p.stem, (DriftError,))
+    again = _extract_deaths(zone, files, read)
     assert again.rows_landed == 0 and again.already_landed == 3
+
+
+TODAY = date(2025, 1, 2)
+
+
+def _extract_deaths(
+    zone: RawZone,
+    files: list[Path],
+    read: Callable[[Path], pd.DataFrame],
+    today: date = TODAY,
+) -> ExtractResult:
+    return extract_files(zone, "cr", "deaths", files, read, file_date, (DriftError,), today=today)
+
+
+def test_a_file_dated_after_the_run_waits_in_quarantine_until_its_day(tmp_path: Path) -> None:
+    zone = RawZone(tmp_path / "raw")
+    future = tmp_path / "deaths_20991231.csv"
+    future.write_text("x", encoding="utf-8")
+    result = _extract_deaths(zone, [future], lambda path: _frame(2))
+    assert result.quarantined_files == [future.name] and result.rows_read == 0
+    [record] = zone.quarantined_files("cr", "deaths")
+    assert "dated 2099-12-31, after the day of this run (2025-01-02)" in record.error
+    assert zone.manifests("cr", "deaths") == []
+    # Seen again before its day it stays where it is; on its day it lands.
+    assert _extract_deaths(zone, [future], lambda path: _frame(2)).quarantined_files == []
+    on_its_day = _extract_deaths(zone, [future], lambda path: _frame(2), date(2099, 12, 31))
+    assert on_its_day.rows_landed == 2 and zone.quarantined_files("cr", "deaths") == []
+
+
+def test_a_file_changed_after_landing_is_quarantined_and_the_batch_kept(tmp_path: Path) -> None:
+    zone = RawZone(tmp_path / "raw")
+    day = tmp_path / "deaths_20250101.csv"
+    day.write_text("first delivery", encoding="utf-8")
+    first = _extract_deaths(zone, [day], lambda path: _frame(3))
+    [batch] = first.batches
+    landed = (zone.entity_dir("cr", "deaths") / f"{batch.batch_id}.parquet").read_bytes()
+    day.write_text("other content under the same name", encoding="utf-8")
+    changed = _extract_deaths(zone, [day], lambda path: _frame(5))
+    assert changed.quarantined_files == [day.name] and changed.rows_read == 0
+    [record] = zone.quarantined_files("cr", "deaths")
+    assert record.error.startswith(
+        f"changed after landing: its content differs from batch {batch.batch_id}"
+    )
+    assert [m.batch_id for m in zone.manifests("cr", "deaths")] == [batch.batch_id]
+    assert (zone.entity_dir("cr", "deaths") / f"{batch.batch_id}.parquet").read_bytes() == landed
+    # Told once: the next night neither lands it nor quarantines it again.
+    later = _extract_deaths(zone, [day], lambda path: _frame(5))
+    assert later.quarantined_files == [] and later.rows_landed == 0
 
 
 def test_landing_rejects_nothing_silently(tmp_path: Path) -> None:

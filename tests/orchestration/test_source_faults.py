@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import socket
 import time
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -22,6 +23,8 @@ from minzheng.raw_zone import RawZone
 from orchestration.lib.extract_assets import UNPARSEABLE_FILE, api_entity_asset, sql_table_asset
 from orchestration.lib.resources import ElderlyCareDatabase, RawZoneResource, SmartAssistanceApi
 from orchestration.run import failure_reason
+
+TODAY = date(2025, 1, 2)
 
 
 def _header(entity: str) -> str:
@@ -57,8 +60,9 @@ def test_an_unparseable_daily_file_is_quarantined_on_the_first_try(
         "marriages",
         civil_registry.list_inbox_files(tmp_path / "inbox", "marriages"),
         read,  # type: ignore[arg-type]
-        lambda path: f"marriages_{civil_registry.file_date(path):%Y%m%d}",
+        civil_registry.file_date,
         UNPARSEABLE_FILE,
+        today=TODAY,
     )
     assert result.quarantined_files == [name]
     assert reads.count(name) == 1
@@ -85,8 +89,9 @@ def test_a_truncated_workbook_is_quarantined_with_its_name(tmp_path: Path) -> No
         "organizations",
         registry.list_exports(drop, "organizations"),
         lambda path: registry.read_export(path, "organizations"),
-        lambda path: f"organizations_{registry.export_date(path):%Y%m%d}",
+        registry.export_date,
         UNPARSEABLE_FILE,
+        today=TODAY,
     )
     assert result.quarantined_files == [truncated.name]
     [record] = zone.quarantined_files("social_org_registry", "organizations")

@@ -155,8 +155,9 @@ def test_extract_quarantines_a_damaged_export_whole(
         "annual_inspections",
         list_exports(drop, "annual_inspections"),
         lambda path: read_export(path, "annual_inspections"),
-        lambda path: f"annual_inspections_{export_date(path):%Y%m%d}",
+        export_date,
         (SchemaDriftError,),
+        today=date.today(),
     )
     assert result.quarantined_files == [damaged.name]
     assert len(result.batches) == 2
