@@ -38,6 +38,7 @@ class RunOutcome:
     # What tonight's extracts did (from their materializations), beside the zone's totals.
     landed_rows: int = 0
     landed_batches: int = 0
+    landed_batch_ids: list[str] = field(default_factory=list)
     quarantined_files: int = 0
     # The warehouse was built by this run: its figures are this run's, even when a check failed.
     built: bool = False
@@ -226,6 +227,19 @@ def held_batch_rows(paths: Paths) -> dict[tuple[str, str], int]:
     return rows
 
 
+def redelivered_rows(warehouse: Path, batch_ids: list[str]) -> int:
+    """Rows of these batches that repeat a record already landed, as the build's audit counts."""
+    if not batch_ids or not warehouse.exists():
+        return 0
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        row = connection.execute(
+            f"select coalesce(sum(redelivered_rows), 0) from {_BATCH_RECONCILIATION} "
+            "where batch_id in ?",
+            [batch_ids],
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def batch_reconciliation(paths: Paths) -> Reconciliation | None:
     """The reconciliation of every raw batch, or None when the warehouse holds no audit yet."""
     if not paths.warehouse.exists():
@@ -307,7 +321,7 @@ def print_summary(paths: Paths, outcome: RunOutcome) -> None:
     not_started = [step for step, reason in outcome.failed_steps if reason.startswith(NOT_STARTED)]
     if outcome.stopped:
         echo(
-            f"  the step in progress finished; {len(not_started)} steps did not start; "
+            f"  the step in progress finished; steps not started: {len(not_started)}; "
             "the run lock is released"
         )
     for check in outcome.failed_checks:
@@ -327,6 +341,9 @@ def print_summary(paths: Paths, outcome: RunOutcome) -> None:
     echo("tonight:")
     echo(f"  landed          {outcome.landed_rows:>12,} rows in {outcome.landed_batches:,} batches")
     echo(f"  quarantined     {outcome.quarantined_files:>12,} files")
+    if outcome.built:
+        redelivered = redelivered_rows(paths.warehouse, outcome.landed_batch_ids)
+        echo(f"  redelivered     {redelivered:>12,} rows (records sent again unchanged)")
     echo(f"  raw zone total  {raw_rows(paths):>12,} rows")
     if outcome.success or outcome.built:
         _print_built_figures(paths)

@@ -98,11 +98,14 @@ def _outcome(result: dg.ExecuteInProcessResult) -> RunOutcome:
     published = "serving/minzheng" in materialized
     tonight = {"rows_landed": 0, "batches_landed": 0, "quarantined_files": 0}
     served, unchanged = "", False
+    batch_ids: list[str] = []
     for event in result.get_asset_materialization_events():
         metadata = event.step_materialization_data.materialization.metadata
         for figure in tonight:
             value = metadata.get(figure)
             tonight[figure] += int(str(value.value)) if value is not None else 0
+        if "batch_ids" in metadata and str(metadata["batch_ids"].value):
+            batch_ids += str(metadata["batch_ids"].value).split(", ")
         if event.asset_key is not None and event.asset_key.to_user_string() == "serving/minzheng":
             served = str(metadata["served"].value)
             unchanged = bool(metadata["unchanged"].value)
@@ -121,5 +124,6 @@ def _outcome(result: dg.ExecuteInProcessResult) -> RunOutcome:
         ),
         landed_rows=tonight["rows_landed"],
         landed_batches=tonight["batches_landed"],
+        landed_batch_ids=batch_ids,
         quarantined_files=tonight["quarantined_files"],
     )

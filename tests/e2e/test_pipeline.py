@@ -511,7 +511,7 @@ def test_a_night_with_nothing_new_publishes_nothing_and_a_stopped_night_nothing_
     stdout, stderr = process.communicate(timeout=900)
     assert process.returncode == 128 + signal.SIGTERM, stdout[-3000:] + stderr[-3000:]
     assert "SIGTERM: stopping once the step in progress has finished" in stderr
-    assert "STOPPED by SIGTERM" in stdout and "steps did not start" in stdout
+    assert "STOPPED by SIGTERM" in stdout and "steps not started:" in stdout
     assert (target / "run_results.json").exists(), "the build in progress did not finish"
     assert hashlib.sha256(serving.read_bytes()).hexdigest() == before
     with exclusive(data / ".run.lock", "the test"):

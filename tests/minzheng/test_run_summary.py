@@ -84,3 +84,41 @@ def test_a_failed_cli_run_appends_an_alert_and_keeps_its_output_in_the_run_log(
     logs = sorted((tmp_path / "logs").glob("run-*.log"))
     assert logs and "dbt says a lot here" in logs[-1].read_text("utf-8")
     assert f"run log:      {logs[-1]}" in result.output
+
+
+def test_tonight_counts_the_redelivered_rows_of_tonights_batches_only(tmp_path: Path) -> None:
+    import duckdb
+
+    from minzheng.run_summary import redelivered_rows
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute("create schema audit")
+        connection.execute(
+            "create table audit.audit_batch_reconciliation as select * from (values"
+            " ('b_tonight_1', 2), ('b_tonight_2', 1), ('b_earlier', 7)) as t(batch_id, redelivered_rows)"
+        )
+    assert redelivered_rows(warehouse, ["b_tonight_1", "b_tonight_2"]) == 3
+    assert redelivered_rows(warehouse, []) == 0
+    assert redelivered_rows(tmp_path / "none.duckdb", ["b_tonight_1"]) == 0
+
+
+def test_a_stopped_run_says_so_and_lists_no_step_it_kept_from_starting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from minzheng.stopping import NOT_STARTED
+
+    monkeypatch.setenv("MINZHENG_DATA_DIR", str(tmp_path))
+    stopped = RunOutcome(
+        run_id="r2",
+        success=False,
+        published=False,
+        failed_steps=[("serving__minzheng", f"{NOT_STARTED} (SIGTERM) before this step")],
+        stopped="SIGTERM",
+        elapsed_s=12.0,
+    )
+    print_summary(settings.paths(), stopped)
+    lines = capsys.readouterr().out.splitlines()[1:]
+    assert lines[0] == "run r2: STOPPED by SIGTERM in 12 s"
+    assert lines[1].startswith("  the step in progress finished; steps not started: 1;")
+    assert not [line for line in lines if line.startswith("  failed:")]
