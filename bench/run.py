@@ -281,6 +281,12 @@ def with_scaling(measured: list[dict[str, Any]]) -> None:
         scale["scaling"] = scaling(measured[0], scale)
 
 
+def _write(today: str, facts: dict[str, Any], scale: dict[str, Any]) -> None:
+    result = {"date": today, "machine": facts, **scale}
+    path = RESULTS / f"{today}-{scale['scale']:g}.json"
+    path.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
 @click.command()
 @click.option("--scales", default="1.0", show_default=True, help="Space-separated scales.")
 @click.option("--repeat", default=5, show_default=True, help="Timed runs per peer query.")
@@ -314,9 +320,3 @@ def main(scales: str, repeat: int, chart_repeat: int, readme: bool) -> None:
 
 if __name__ == "__main__":
     main()
-
-
-def _write(today: str, facts: dict[str, Any], scale: dict[str, Any]) -> None:
-    result = {"date": today, "machine": facts, **scale}
-    path = RESULTS / f"{today}-{scale['scale']:g}.json"
-    path.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
