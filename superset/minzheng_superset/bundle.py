@@ -82,7 +82,7 @@ class Bundle:
 
     def _dataset(self, ds: Dataset) -> dict[str, Any]:
         columns = []
-        for name, data_type in ds.table.columns:
+        for name, data_type in ds.columns:
             columns.append(
                 {
                     "column_name": name,
@@ -124,7 +124,7 @@ class Bundle:
             "offset": 0,
             "cache_timeout": None,
             "schema": ds.table.schema,
-            "sql": None,
+            "sql": ds.sql,
             "params": None,
             "template_params": None,
             "filter_select_enabled": True,
@@ -243,7 +243,7 @@ class Bundle:
         return {
             "dashboard_title": dashboard.title,
             "description": None,
-            "css": "",
+            "css": dashboard.css,
             "slug": dashboard.slug,
             "uuid": stable_uuid("dashboard", dashboard.slug),
             "position": position,

@@ -40,9 +40,11 @@ ACTUAL_COLOUR, TARGET_COLOUR, EXPECTED_COLOUR = "#1F77B4", "#44546A", "#E8A33D"
 # Regions (city first, then districts in administrative order) take these in turn.
 REGION_PALETTE = ["#0B3D91", "#2CA02C", "#9467BD", "#17BECF", "#FF7F0E", "#8C564B", "#E377C2"]
 CITY_SCOPE = "全市指标"
+# A fact dataset's row that stands for a district without records (is_record false).
+NO_RECORDS = "本区暂无记录"
 # Columns a reader does not need in a fact table's default view.
 TECHNICAL_SUFFIXES = ("_id", "_key", "_version", "_at", "_utc", "_hash", "_rank")
-TECHNICAL_NAMES = {"record_version", "source_system", "batch_id", "quarantine_rule"}
+TECHNICAL_NAMES = {"record_version", "source_system", "batch_id", "quarantine_rule", "is_record"}
 MONEY_HINTS = ("amount", "_yuan", "spending", "subsidy_total")
 
 
@@ -59,6 +61,12 @@ class Dataset:
     # District roles also see the city's rows: the KPI table (city-scope KPIs, city totals) and
     # city-scope fact tables, whose rows all sit at one place (else a district's view is empty).
     city_rows: bool = False
+    # The dataset's SQL when it is not the table itself (a fact table with its districts).
+    sql: str | None = None
+
+    @property
+    def columns(self) -> list[tuple[str, str]]:
+        return [*self.table.columns, *([("is_record", "BOOLEAN")] if self.sql else [])]
 
 
 @dataclass
@@ -88,6 +96,7 @@ class Dashboard:
     slug: str
     title: str
     rows: list[list[Chart | Markdown]]
+    css: str = ""
 
 
 class Design:
@@ -132,9 +141,10 @@ class Design:
                     return name
         return None
 
-    def _valid(self, table: str, specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def _valid(self, source: str, specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The specs whose expressions DuckDB accepts on source (a table, or a dataset's SQL)."""
         ok = inputs.valid_expressions(
-            self.serving, table, {s["name"]: s["expression"] for s in specs}
+            self.serving, source, {s["name"]: s["expression"] for s in specs}
         )
         return [s for s in specs if s["name"] in ok]
 
@@ -161,21 +171,47 @@ class Design:
             model = self.models.get(table.name, {})
             own = (marts.get("tables") or {}).get(table.name, {})
             region_column = self._region_column(table)
+            city_rows = bool(region_column) and inputs.is_city_scope(
+                self.serving, key, str(region_column)
+            )
+            by_district = bool(region_column) and not city_rows
+            sql = self._fact_sql(table, region_column if by_district else None)
             labels = dict(model.get("columns", {}))
-            dimensions = [self._district_name(region_column)] if region_column else []
+            labels["is_record"] = f"是否记录（否：{NO_RECORDS}）"
+            dimensions = []
+            if region_column:
+                dimensions.append(self._district_name(region_column))
+            if region_column and by_district:
+                dimensions.append(self._district_label(region_column))
             dimensions += [_yes_no(name, labels.get(name) or name) for name in _booleans(table)]
             self.datasets[table.name] = Dataset(
                 table=table,
                 uuid=stable_uuid("dataset", key),
                 region_column=region_column,
-                metrics=self._valid(key, [*marts["metrics"], *(own.get("metrics") or [])]),
-                dimensions=self._valid(key, dimensions),
+                metrics=self._valid(f"({sql})", [*marts["metrics"], *(own.get("metrics") or [])]),
+                dimensions=self._valid(f"({sql})", dimensions),
                 action_line=folders.get(model.get("folder", "")),
                 label_zh=model.get("label") or table.name,
                 labels=labels,
-                city_rows=bool(region_column)
-                and inputs.is_city_scope(self.serving, key, str(region_column)),
+                city_rows=city_rows,
+                sql=sql,
             )
+
+    def _fact_sql(self, table: ServedTable, region_column: str | None) -> str:
+        """A fact table's records (is_record) and, when it spans districts, one row for each
+        district of dim_region without any: a district's view then shows the district with no
+        records (0, 本区暂无记录), never an empty chart. The row carries only the district."""
+        sql = f"select *, true as is_record from {table.key}"
+        if region_column is None or "conformed.dim_region" not in self.served.tables:
+            return sql
+        district = f"substr(cast({region_column} as varchar), 1, 6)"
+        return (
+            f"{sql}\nunion all by name\n"
+            f"select region_code as {region_column}, false as is_record"
+            " from conformed.dim_region where region_level = 'county'"
+            f" and region_code not in (select {district} from {table.key}"
+            f" where {region_column} is not null)"
+        )
 
     def _action_line_label(self) -> dict[str, Any]:
         cases = " ".join(f"when '{line.code}' then '{line.name_zh}'" for line in self.served.lines)
@@ -206,20 +242,34 @@ class Design:
             " else '其他' end",
         }
 
+    def _district_label(self, region_column: str) -> dict[str, Any]:
+        """区县 in a fact table's detail: the district, or that it has no records."""
+        name = self._district_name(region_column)["expression"]
+        return {
+            "name": "district_label",
+            "label_zh": "区县",
+            "expression": f"case when is_record then {name} else {name} || '：{NO_RECORDS}' end",
+        }
+
     def _matrix_metrics(self) -> list[dict[str, Any]]:
-        """One status per region (the matrix columns), and the catalog order to sort rows by."""
+        """One status per region (the matrix columns), and the catalog order to sort rows by.
+
+        A region's status is null when the reader sees none of its rows (row-level security), so
+        the matrix has no column for it; '—' where a visible region has no row for the KPI (a
+        city-scope KPI in a district's column)."""
         metrics = [
             {
                 "name": f"status_{region.code}",
                 "label_zh": self._region_heading(region),
                 "expression": f"coalesce(max(case when region_code = '{region.code}'"
-                " then status end), '—')",
+                " then status end), case when max(max(case when region_code ="
+                f" '{region.code}' then 1 end)) over () = 1 then '—' end)",
                 "format": None,
             }
             for region in self.served.regions
         ]
         orders = [
-            ("kpi_order_min", "目录顺序", self._kpi_order()["expression"]),
+            ("kpi_order_min", "序号", self._kpi_order()["expression"]),
             ("line_order_min", "行动顺序", self._line_order()),
         ]
         metrics += [
@@ -246,7 +296,8 @@ class Design:
         intro = (
             f"## {overview['title']}\n{when}"
             "左为数据月份，右为各行动的指标状态数（全市；区县账号为本区县），"
-            "下表为每项指标在全市与各区县的状态，指标按目录顺序、区县按行政区划顺序排列。"
+            "下表为每项指标在全市与各区县（区县账号为本区县）的状态，"
+            "指标按目录顺序（序号）、区县按行政区划顺序排列。"
             f"\n\n状态：{legend}。{self.served.status_rules['不公开']}"
         )
         return Dashboard(
@@ -257,6 +308,8 @@ class Design:
                 [self._data_month_chart(), self._headline_chart()],
                 [self._status_matrix()],
             ],
+            # The matrix is a pivot table, which names its columns 指标 (metrics): they are regions.
+            css=".pvtTable thead tr:first-child .pvtAxisLabel { visibility: hidden; }",
         )
 
     def _latest(self) -> dict[str, Any]:
@@ -340,10 +393,15 @@ class Design:
 
     def _status_matrix(self) -> Chart:
         """KPI × region, each cell its status colour: catalog order down, the city then the
-        districts in administrative order across."""
+        districts in administrative order across.
+
+        A pivot table, because its columns come from the rows the reader may see: a region whose
+        status is null in every row (another district, for a district account) has no column.
+        Rows sort by their smallest value, the catalog number (序号, the first column): numbers
+        sort before the status texts."""
         ds = self.datasets["kpi_progress"]
         regions = [f"status_{region.code}" for region in self.served.regions]
-        sort = "kpi_order_min"
+        metrics = ["kpi_order_min", *regions]
         formatting = [
             {
                 "column": column,
@@ -357,30 +415,35 @@ class Design:
         rows = len(self.served.kpis)
         return Chart(
             name="总览·指标 × 区县状态（最新月）",
-            viz_type="table",
+            viz_type="pivot_table_v2",
             dataset=ds,
             width=12,
             height=max(40, (120 + 33 * rows) // 8),
             params={
-                "query_mode": "aggregate",
-                "groupby": ["action_line_label", "kpi_label"],
-                "metrics": regions,
+                "groupbyRows": ["action_line_label", "kpi_label"],
+                "groupbyColumns": [],
+                "metrics": metrics,
+                "metricsLayout": "COLUMNS",
                 "adhoc_filters": [self._latest()],
-                "timeseries_limit_metric": sort,
-                "order_desc": False,
                 "row_limit": 1000,
-                "include_search": False,
-                "server_pagination": False,
-                "page_length": 0,
-                "show_cell_bars": False,
+                "aggregateFunction": "First",
+                "rowOrder": "value_a_to_z",
+                "colOrder": "key_a_to_z",
+                "rowTotals": False,
+                "colTotals": False,
+                "rowSubTotals": False,
+                "colSubTotals": False,
+                "transposePivot": False,
+                "combineMetric": False,
+                "valueFormat": ",d",
                 "conditional_formatting": formatting,
             },
             query={
                 "columns": ["action_line_label", "kpi_label"],
-                "metrics": regions,
+                "metrics": metrics,
                 "filters": [],
                 "extras": {"where": self._latest_where()},
-                "orderby": [[sort, True]],
+                "orderby": [["kpi_order_min", True]],
                 "row_limit": 1000,
             },
         )
@@ -605,7 +668,9 @@ class Design:
         """Names not codes, 是/否 not true/false, money in 元 with separators; no technical or ID
         columns."""
         booleans = set(_booleans(ds.table))
-        columns: list[str] = ["district_name"] if ds.region_column else []
+        dimensions = {d["name"] for d in ds.dimensions}
+        district = "district_label" if "district_label" in dimensions else "district_name"
+        columns: list[str] = [district] if ds.region_column else []
         config: dict[str, Any] = {}
         for name, data_type in ds.table.columns:
             if _is_technical(name) or name.endswith("_code") or name == ds.region_column:
