@@ -46,6 +46,8 @@ ENGLISH_UI = re.compile(
     r"Apply|Clear|There was an issue|fetching|object Response|Unexpected|Access is Denied)\b"
 )
 NO_ACCESS = '[data-test="minzheng-no-access"]'
+USERNAME_FIELD = 'input[name="username"], #username'
+PASSWORD_FIELD = 'input[name="password"], #password'
 HOME_DRAWN = """() => document.querySelector('#app') && document.body.innerText.trim()
   && !document.querySelector('.ant-skeleton, .ant-skeleton-element, [data-test="loading-indicator"]')"""
 # Every chart has drawn, or says it is empty or failed, and nothing is loading (a holder without a
@@ -74,11 +76,22 @@ def chromium_path() -> str:
 
 
 def login(page: Page, url: str, user: str, password: str) -> None:
-    page.goto(f"{url}/login/", wait_until="domcontentloaded")
-    page.fill('input[name="username"], #username', user)
-    page.fill('input[name="password"], #password', password)
-    page.press('input[name="password"], #password', "Enter")
-    page.wait_for_url(lambda u: "/login" not in u, timeout=30_000)
+    """Sign in, again (three tries) while Superset still takes the browser for anonymous: on a
+    loaded machine a first sign-in after the server starts has been refused or left hanging. Fails
+    plainly rather than time out on every dashboard."""
+    for _ in range(3):
+        page.goto(f"{url}/login/", wait_until="domcontentloaded")
+        page.fill(USERNAME_FIELD, user)
+        page.fill(PASSWORD_FIELD, password)
+        page.press(PASSWORD_FIELD, "Enter")
+        try:
+            page.wait_for_url(lambda u: "/login" not in u, timeout=30_000)
+        except PlaywrightError:
+            continue
+        # 401 only when anonymous; a user without a data role may not read /me (403).
+        if page.request.get(f"{url}/api/v1/me/").status != 401:
+            return
+    raise SystemExit(f"{user} could not sign in")
 
 
 def english_ui(text: str) -> list[str]:
