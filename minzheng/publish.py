@@ -65,24 +65,19 @@ def publication(database: Path) -> Publication | None:
     """Who published a serving file and when; None for a file from before the record was kept."""
     if not database.exists():
         return None
-    with duckdb.connect(str(database), read_only=True) as connection:
-        return _publication(connection, "")
-
-
-def _publication(connection: duckdb.DuckDBPyConnection, catalog: str) -> Publication | None:
-    prefix = f"{catalog}." if catalog else ""
     schema, name = PUBLICATION.split(".")
-    if not _columns(connection, catalog or _current_catalog(connection), schema, name):
-        return None
-    row = connection.execute(
-        f"select run_id, published_at, figures_digest from {prefix}{PUBLICATION}"
-    ).fetchone()
+    with duckdb.connect(str(database), read_only=True) as connection:
+        recorded = connection.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = ? and table_name = ?",
+            [schema, name],
+        ).fetchone()
+        if not recorded or not recorded[0]:
+            return None
+        row = connection.execute(
+            f"select run_id, published_at, figures_digest from {PUBLICATION}"
+        ).fetchone()
     return Publication(str(row[0]), row[1], str(row[2])) if row else None
-
-
-def _current_catalog(connection: duckdb.DuckDBPyConnection) -> str:
-    row = connection.execute("select current_database()").fetchone()
-    return str(row[0]) if row else ""
 
 
 def history_dir(serving: Path) -> Path:
@@ -256,11 +251,11 @@ def rollback(serving: Path) -> Rollback:
     current = publication(serving)
     if current is None:
         raise NothingToRollBackTo(f"{serving} does not say which run published it")
-    kept = [(path, publication(path)) for path in kept_files(serving)]
+    kept = kept_files(serving)
     older = [
         (path, record)
-        for path, record in kept
-        if record is not None and record.published_at < current.published_at
+        for path in kept
+        if (record := publication(path)) is not None and record.published_at < current.published_at
     ]
     if not older:
         raise NothingToRollBackTo(
@@ -268,7 +263,6 @@ def rollback(serving: Path) -> Rollback:
             f"in {history_dir(serving)}"
         )
     path, record = older[-1]
-    assert record is not None
     _link_over(path, serving)
     return Rollback(served=record, replaced=current)
 

@@ -221,9 +221,8 @@ class RawZone:
             quarantined_at=datetime.now(UTC).isoformat(),
             retry_on=retry_on,
         )
-        directory = self.quarantine_dir(source, entity)
-        directory.mkdir(parents=True, exist_ok=True)
-        target = directory / f"{Path(source_file).name}.json"
+        target = self._quarantine_record(source, entity, source_file)
+        target.parent.mkdir(parents=True, exist_ok=True)
         _atomic_write(
             target,
             lambda p: p.write_text(
@@ -232,9 +231,10 @@ class RawZone:
         )
 
     def release_quarantined_file(self, source: str, entity: str, source_file: str) -> None:
-        (self.quarantine_dir(source, entity) / f"{Path(source_file).name}.json").unlink(
-            missing_ok=True
-        )
+        self._quarantine_record(source, entity, source_file).unlink(missing_ok=True)
+
+    def _quarantine_record(self, source: str, entity: str, source_file: str) -> Path:
+        return self.quarantine_dir(source, entity) / f"{Path(source_file).name}.json"
 
     def quarantined_files(self, source: str, entity: str) -> list[QuarantinedFile]:
         directory = self.quarantine_dir(source, entity)

@@ -29,7 +29,7 @@ def run_once(log_level: str = "WARNING", *, full_refresh: bool = False) -> RunOu
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
     nightly_config = {
         **run_config,
-        "ops": {"warehouse_models": {"config": {"full_refresh": full_refresh}}},
+        "ops": {BUILD_STEP: {"config": {"full_refresh": full_refresh}}},
     }
     nightly = definitions.resolve_job_def("nightly").execute_in_process(
         run_config=nightly_config, instance=instance, raise_on_error=False
@@ -53,7 +53,9 @@ def run_once(log_level: str = "WARNING", *, full_refresh: bool = False) -> RunOu
         raise_on_error=False,
     )
     exported = _outcome(export)
-    outcome.success = exported.success
+    # A stop asked for during the export: it finished, and the run says it was stopped.
+    outcome.stopped = stopping.stop_requested()
+    outcome.success = exported.success and not outcome.stopped
     outcome.failed_steps += exported.failed_steps
     if exported.success:
         outcome.exported = str(settings.paths().exports / quarter.label)
@@ -62,6 +64,8 @@ def run_once(log_level: str = "WARNING", *, full_refresh: bool = False) -> RunOu
 
 # The dbt build's step: when it succeeded, the warehouse's figures are this run's.
 BUILD_STEP = "warehouse_models"
+# The publish step's asset: materialised means the serving file was published (or kept).
+SERVING_ASSET = "serving/minzheng"
 
 
 def failure_reason(event: dg.DagsterEvent) -> str:
@@ -95,7 +99,7 @@ def _outcome(result: dg.ExecuteInProcessResult) -> RunOutcome:
         for m in result.get_asset_materialization_events()
         if m.asset_key is not None
     }
-    published = "serving/minzheng" in materialized
+    published = SERVING_ASSET in materialized
     tonight = {"rows_landed": 0, "batches_landed": 0, "quarantined_files": 0}
     served, unchanged = "", False
     batch_ids: list[str] = []
@@ -106,7 +110,7 @@ def _outcome(result: dg.ExecuteInProcessResult) -> RunOutcome:
             tonight[figure] += int(str(value.value)) if value is not None else 0
         if "batch_ids" in metadata and str(metadata["batch_ids"].value):
             batch_ids += str(metadata["batch_ids"].value).split(", ")
-        if event.asset_key is not None and event.asset_key.to_user_string() == "serving/minzheng":
+        if event.asset_key is not None and event.asset_key.to_user_string() == SERVING_ASSET:
             served = str(metadata["served"].value)
             unchanged = bool(metadata["unchanged"].value)
     return RunOutcome(
@@ -119,9 +123,7 @@ def _outcome(result: dg.ExecuteInProcessResult) -> RunOutcome:
         published=published,
         served=served,
         serving_unchanged=unchanged,
-        built=any(
-            e.is_step_success and e.step_key == "warehouse_models" for e in result.all_events
-        ),
+        built=any(e.is_step_success and e.step_key == BUILD_STEP for e in result.all_events),
         landed_rows=tonight["rows_landed"],
         landed_batches=tonight["batches_landed"],
         landed_batch_ids=batch_ids,

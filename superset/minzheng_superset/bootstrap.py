@@ -11,6 +11,7 @@ from typing import Any
 
 from minzheng_superset import env
 from minzheng_superset.bundle import Bundle
+from minzheng_superset.inputs import district_code
 
 LEADERSHIP_ROLE = "市领导"
 KPI_TABLE = "kpi_progress"
@@ -227,7 +228,7 @@ def _row_level_security(
             name = f"{role_name}·{column or '无区划列'}"
             wanted_names.add(name)
             region, city_rows, table = column.partition(CITY_ROWS)
-            clause = f"substr(cast({region} as varchar), 1, 6) = '{code}'" if column else "1 = 0"
+            clause = f"{district_code(region)} = '{code}'" if column else "1 = 0"
             if table == KPI_TABLE:  # the city's own rows
                 clause = f"({clause} or region_level = 'city')"
             elif city_rows:  # a city-scope fact table: all of it

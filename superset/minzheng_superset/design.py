@@ -204,7 +204,7 @@ class Design:
         sql = f"select *, true as is_record from {table.key}"
         if region_column is None or "conformed.dim_region" not in self.served.tables:
             return sql
-        district = f"substr(cast({region_column} as varchar), 1, 6)"
+        district = inputs.district_code(region_column)
         return (
             f"{sql}\nunion all by name\n"
             f"select region_code as {region_column}, false as is_record"
@@ -238,7 +238,7 @@ class Design:
         return {
             "name": "district_name",
             "label_zh": "区县",
-            "expression": f"case substr(cast({region_column} as varchar), 1, 6) {cases}"
+            "expression": f"case {inputs.district_code(region_column)} {cases}"
             " else '其他' end",
         }
 
