@@ -465,7 +465,7 @@ class Design:
         if kpis:
             rows.append([self._progress_table(line.code, kpis)])
         for kpi in kpis:
-            rows.append(self._kpi_charts(kpi))
+            rows.append([*self._kpi_charts(kpi)])
         for ds in self.datasets.values():
             if ds.action_line == line.code:
                 rows.extend([chart] for chart in self._fact_charts(ds))
@@ -527,7 +527,9 @@ class Design:
         fmt = ".1%" if kpi.is_ratio else ",d"
         scope = "" if kpi.has_districts else f"（{CITY_SCOPE}）"
         # Counts below 5 would get ticks of 0.2 that read "0 0 1 1 1": a fixed 0-5 axis instead.
-        bounds = [0, 5] if not kpi.is_ratio and kpi.largest_value < 5 else [None, None]
+        bounds: list[int | None] = (
+            [0, 5] if not kpi.is_ratio and kpi.largest_value < 5 else [None, None]
+        )
         kpi_filter = _filter("kpi_code", "==", kpi.code)
         level = "county" if kpi.has_districts else "city"
         trend = Chart(
@@ -564,7 +566,7 @@ class Design:
             },
         )
         metrics = [value, "target"]
-        if self._expected_differs(kpi):
+        if kpi.expected_differs:
             metrics.append("expected")
         compare = Chart(
             name=f"{kpi.label}·{'区县对比' if kpi.has_districts else '全市'}（最新月）{scope}",
@@ -599,11 +601,6 @@ class Design:
             },
         )
         return [trend, compare]
-
-    def _expected_differs(self, kpi: Kpi) -> bool:
-        """序时进度 differs from the target only for cumulative KPIs before December."""
-        month = self.served.data_month
-        return kpi.measure_type == "cumulative" and month is not None and month.month < 12
 
     # -- fact tables --
     def _fact_charts(self, ds: Dataset) -> list[Chart]:

@@ -80,6 +80,8 @@ class Kpi:
     has_districts: bool
     catalog_order: int
     largest_value: float  # the largest actual, target or 序时进度 served for it
+    # In the latest month some region's 序时进度 is not its target (else drawn once, as target).
+    expected_differs: bool = False
 
     @property
     def is_ratio(self) -> bool:
@@ -139,18 +141,39 @@ def read_serving(path: Path, semantic: dict[str, Any]) -> Served:
             key = f"{schema}.{table}"
             served.tables.setdefault(key, ServedTable(schema, table, []))
             served.tables[key].columns.append((column, data_type))
+        latest = next(
+            d["expression"]
+            for d in semantic["kpi_progress"]["dimensions"]
+            if d["name"] == "is_latest_month"
+        )
         kpi_rows = connection.execute(
             "select progress.kpi_code, any_value(progress.action_line),"
             " any_value(progress.kpi_name_zh), any_value(progress.measure_type),"
             " bool_or(progress.region_level = 'county'), min(catalog.catalog_order),"
             " max(greatest(coalesce(progress.actual_value, 0), coalesce(progress.target_value, 0),"
-            " coalesce(progress.expected_progress, 0)))"
-            " from kpi.kpi_progress as progress left join kpi.kpi_catalog as catalog"
+            " coalesce(progress.expected_progress, 0))),"
+            " coalesce(bool_or(progress.is_latest_month"
+            " and progress.expected_progress is distinct from progress.target_value"
+            " and progress.expected_progress is not null), false)"
+            f" from (select *, ({latest}) as is_latest_month from kpi.kpi_progress) as progress"
+            " left join kpi.kpi_catalog as catalog"
             " on progress.kpi_code = catalog.kpi_code and progress.plan_year = catalog.plan_year"
             " group by progress.kpi_code"
         ).fetchall()
         served.kpis = sorted(
-            (Kpi(*row[:5], int(row[5] or 999), float(row[6] or 0)) for row in kpi_rows),
+            (
+                Kpi(
+                    code=row[0],
+                    action_line=row[1],
+                    name_zh=row[2],
+                    measure_type=row[3],
+                    has_districts=bool(row[4]),
+                    catalog_order=int(row[5] or 999),
+                    largest_value=float(row[6] or 0),
+                    expected_differs=bool(row[7]),
+                )
+                for row in kpi_rows
+            ),
             key=lambda kpi: (kpi.catalog_order, kpi.code),
         )
         served.regions = [Region(*row) for row in _regions(connection, served)]

@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,7 +20,13 @@ import duckdb
 import pytest
 import yaml
 
-from tests.superset.conftest import DISTRICTS, MEASURES, ROOT, SupersetServer
+from tests.superset.conftest import (
+    DISTRICTS,
+    MEASURES,
+    ROOT,
+    SUPERSET_PYTHON,
+    SupersetServer,
+)
 
 LINE_DASHBOARDS = {
     "社会救助暖心行动",
@@ -200,6 +207,91 @@ def _catalog_order(server: SupersetServer) -> list[str]:
             " (select kpi_code from kpi.kpi_progress) group by kpi_code order by min(catalog_order)"
         ).fetchall()
     return [row[0] for row in rows]
+
+
+def _bundle(server: SupersetServer, data_dir: Path, folder: Path) -> dict[str, list[Any]]:
+    """The import bundle the design makes of the serving file in data_dir, read back."""
+    env = {**server.env, "MINZHENG_DATA_DIR": str(data_dir)}
+    result = subprocess.run(
+        [str(SUPERSET_PYTHON), "-m", "minzheng_superset", "bundle", str(folder)],
+        cwd=SUPERSET_PYTHON.parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return {
+        part: [yaml.safe_load(p.read_text()) for p in sorted((folder / part).glob("*.yaml"))]
+        for part in ("charts", "dashboards")
+    }
+
+
+def _expected_differs(serving: Path) -> set[str]:
+    """KPIs whose 序时进度 differs from the target in the latest month, as the served rows say."""
+    semantic = yaml.safe_load((ROOT / "dbt_project" / "metrics" / "semantic_layer.yml").read_text())
+    latest = next(
+        d["expression"]
+        for d in semantic["kpi_progress"]["dimensions"]
+        if d["name"] == "is_latest_month"
+    )
+    with duckdb.connect(str(serving), read_only=True) as connection:
+        rows = connection.execute(
+            f"select distinct kpi_code from kpi.kpi_progress where ({latest})"
+            " and expected_progress is distinct from target_value"
+            " and expected_progress is not null"
+        ).fetchall()
+    return {row[0] for row in rows}
+
+
+@pytest.mark.parametrize("data_month", ["2024-12", "2024-06"])
+def test_one_visual_language_on_every_chart(
+    superset_server: SupersetServer, tmp_path: Path, data_month: str
+) -> None:
+    """One colour per meaning, legends in one order, no value labels on grouped bars, integer
+    axes for counts, 序时进度 only where the served figures differ from the target: at year end
+    and, on a copy of the serving file whose data reach only June, in mid-year."""
+    data = tmp_path / "data"
+    (data / "serving").mkdir(parents=True)
+    serving = data / "serving" / "minzheng.duckdb"
+    shutil.copy2(superset_server.serving, serving)
+    with duckdb.connect(str(serving)) as connection:
+        connection.execute(
+            "update kpi.kpi_progress set data_as_of = last_day(cast(? as date))",
+            [f"{data_month}-01"],
+        )
+    bundle = _bundle(superset_server, data, tmp_path / "bundle")
+    palettes = [d["metadata"]["label_colors"] for d in bundle["dashboards"]]
+    assert len(bundle["dashboards"]) == 6
+    assert all(p == palettes[0] for p in palettes), "a label changes colour between dashboards"
+    palette = palettes[0]
+    actual = {palette[label] for label in ("实际值", "实际值（比率）", "实际值（数量）")}
+    assert len(actual) == 1, "实际值 in more than one colour"
+    meanings = [*actual, palette["目标值"], palette["序时进度"], *(palette[s] for s in STATUSES)]
+    assert len(set(meanings)) == len(meanings), "two meanings share a colour"
+
+    differs = _expected_differs(serving)
+    if data_month == "2024-06":
+        assert differs, "mid-year, cumulative KPIs have a 序时进度 below the target"
+    legend_rank = {"ratio_value": 0, "count_value": 0, "kpi_value": 0, "target": 1, "expected": 2}
+    compared: set[str] = set()
+    for chart in bundle["charts"]:
+        params, name = chart["params"], chart["slice_name"]
+        metrics = [m for m in params.get("metrics") or [] if isinstance(m, str)]
+        ranks = [legend_rank[m] for m in metrics if m in legend_rank]
+        assert ranks == sorted(ranks), f"{name}: legend out of order {metrics}"
+        if not chart["viz_type"].startswith("echarts_timeseries"):
+            continue
+        if len(metrics) > 1:
+            assert params.get("show_value") is False, f"{name}: value labels on grouped bars"
+        if "count_value" in metrics:
+            assert params["y_axis_format"] == ",d", f"{name}: a count axis not in integers"
+        if "（最新月）" in name:
+            kpi = name.split(" ")[0]
+            compared.add(kpi)
+            assert ("expected" in metrics) == (kpi in differs), f"{name}: 序时进度 {metrics}"
+    assert compared == _serving_kpis(serving)
 
 
 def test_district_roles_see_only_their_district_on_every_dataset(
