@@ -182,27 +182,37 @@ def _marks_path(raw: RawZone) -> Path:
     return raw.root / "_state" / "contract_passed.json"
 
 
-def contract_mark(raw: RawZone, source: str, entity: str) -> datetime | None:
-    """The latest extraction time among the batches the entity's last passing contract saw."""
+def contract_mark(
+    raw: RawZone, source: str, entity: str, suite_fingerprint: str
+) -> datetime | None:
+    """The latest extraction time among the batches the entity's last passing contract saw, when
+    that contract was this suite; None (judge every batch again) when the suite has changed."""
     path = _marks_path(raw)
     if not path.exists():
         return None
-    marks: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
-    value = marks.get(f"{source}.{entity}")
-    return datetime.fromisoformat(value) if value else None
+    marks: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    mark = marks.get(f"{source}.{entity}")
+    # A mark without its suite (or of another suite) says nothing about today's rules.
+    if not isinstance(mark, dict) or mark.get("suite") != suite_fingerprint:
+        return None
+    return datetime.fromisoformat(mark["extracted_at"])
 
 
 def set_contract_mark(
-    raw: RawZone, source: str, entity: str, manifests: Iterable[BatchManifest]
+    raw: RawZone,
+    source: str,
+    entity: str,
+    manifests: Iterable[BatchManifest],
+    suite_fingerprint: str,
 ) -> None:
     latest = max((datetime.fromisoformat(m.extracted_at) for m in manifests), default=None)
     if latest is None:
         return
     path = _marks_path(raw)
-    marks: dict[str, str] = {}
+    marks: dict[str, Any] = {}
     if path.exists():
         marks = json.loads(path.read_text(encoding="utf-8"))
-    marks[f"{source}.{entity}"] = latest.isoformat()
+    marks[f"{source}.{entity}"] = {"extracted_at": latest.isoformat(), "suite": suite_fingerprint}
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_text(json.dumps(marks, indent=2, sort_keys=True), encoding="utf-8")

@@ -11,6 +11,8 @@ content is counted as redelivered, other content is quarantined as a conflicting
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 
 import great_expectations as gx
@@ -21,3 +23,17 @@ SuiteFactory = Callable[[], gx.ExpectationSuite]
 
 # (source, entity) -> the suite guarding that raw entity.
 RAW_SUITES: dict[tuple[str, str], SuiteFactory] = raw_suites()
+
+
+def fingerprint(suite: gx.ExpectationSuite) -> str:
+    """What the suite asks, as a hash: a batch that passed one suite is judged again by another."""
+    # Without the ids a data context gives expectations once it stores the suite.
+    rules = [
+        {
+            key: value
+            for key, value in expectation.configuration.to_json_dict().items()
+            if key != "id"
+        }
+        for expectation in suite.expectations
+    ]
+    return hashlib.sha256(json.dumps(rules, sort_keys=True).encode()).hexdigest()

@@ -16,9 +16,9 @@ import duckdb
 
 from expectations import data_docs
 from expectations.runner import SuiteOutcome, validate_frame, validate_parquet
-from expectations.suites import SuiteFactory, published
+from expectations.suites import SuiteFactory, fingerprint, published
 from minzheng import holds, settings
-from minzheng.raw_zone import RawZone
+from minzheng.raw_zone import BatchManifest, RawZone
 from minzheng.run_summary import batch_reconciliation, conflicting_redeliveries
 from minzheng.stopping import refuse_if_stopping
 from orchestration.lib.extract_assets import raw_asset_key
@@ -79,29 +79,44 @@ def raw_suite_check(source: str, entity: str, suite: SuiteFactory) -> dg.AssetCh
         asset=asset_key,
         name="source_contract",
         blocking=True,
-        description=f"Great Expectations suite raw.{source}.{entity} over every landed batch.",
+        description=f"Great Expectations suite raw.{source}.{entity} over the batches landed "
+        "since the entity's last passing contract (every batch when the suite has changed).",
     )
     def _check(
         context: dg.AssetCheckExecutionContext, raw_zone: RawZoneResource
     ) -> dg.AssetCheckResult:
         refuse_if_stopping()
-        files = [str(p) for p in raw_zone.zone().batch_files(source, entity)]
-        if not files:
+        zone = raw_zone.zone()
+        manifests = zone.manifests(source, entity)
+        if not manifests:
             return dg.AssetCheckResult(
                 passed=False, metadata={"error": f"no batches landed for {source}.{entity}"}
             )
+        contract = suite()
+        rules = fingerprint(contract)
+        # Batches are immutable: one that kept this suite keeps it. Only the new ones are judged.
+        mark = holds.contract_mark(zone, source, entity, rules)
+        new = [m for m in manifests if holds.extracted_after(m, mark)]
+        counts: dict[str, object] = {"batch_files": len(manifests), "batches_judged": len(new)}
+        if not new:
+            return dg.AssetCheckResult(
+                passed=True,
+                severity=dg.AssetCheckSeverity.ERROR,
+                metadata={**counts, "judged": "no batch landed since the last passing contract"},
+            )
+        directory = zone.entity_dir(source, entity)
+        files = [str(directory / f"{m.batch_id}.parquet") for m in new]
         # GE's SQL engine on DuckDB over a read_parquet view: no year of batches in pandas.
-        outcome = validate_parquet(suite(), files, engine="sql")
+        outcome = validate_parquet(contract, files, engine="sql")
         _log(context, f"{source}.{entity}", outcome)
-        metadata: dict[str, object] = {**outcome.metadata(), "batch_files": len(files)}
+        metadata: dict[str, object] = {**outcome.metadata(), **counts}
         build_seconds = _build_seconds(context, asset_key)
         if build_seconds and outcome.seconds is not None:
             metadata["build_seconds"] = round(build_seconds, 3)
             metadata["validation_to_build_ratio"] = round(outcome.seconds / build_seconds, 3)
         metadata.update(_record(context, outcome))
-        zone = raw_zone.zone()
         if outcome.passed:
-            holds.set_contract_mark(zone, source, entity, zone.manifests(source, entity))
+            holds.set_contract_mark(zone, source, entity, manifests, rules)
             for released in _release_replaced(zone, source, entity):
                 context.log.info(f"{source}.{entity}: hold released: {released.reason()}")
             return dg.AssetCheckResult(
@@ -109,7 +124,7 @@ def raw_suite_check(source: str, entity: str, suite: SuiteFactory) -> dg.AssetCh
                 severity=dg.AssetCheckSeverity.ERROR,
                 metadata=metadata,  # type: ignore[arg-type]
             )
-        held = _contain(zone, source, entity, suite)
+        held = _contain(zone, manifests, new, suite, rules)
         if not held:
             # Not one batch to blame: everything downstream of the entity waits, as it must.
             return dg.AssetCheckResult(
@@ -148,15 +163,19 @@ def _rules_broken(outcome: SuiteOutcome) -> list[str]:
     ]
 
 
-def _contain(zone: RawZone, source: str, entity: str, suite: SuiteFactory) -> list[holds.Hold]:
-    """Hold the batches that break the contract on their own, when the entity's other batches
-    keep it; none when the failure cannot be pinned on new batches that way."""
-    manifests = zone.manifests(source, entity)
-    mark = holds.contract_mark(zone, source, entity)
-    suspects = [m for m in manifests if holds.extracted_after(m, mark)]
+def _contain(
+    zone: RawZone,
+    manifests: list[BatchManifest],
+    suspects: list[BatchManifest],
+    suite: SuiteFactory,
+    rules: str,
+) -> list[holds.Hold]:
+    """Hold the new batches that break the contract on their own, when the entity's other new
+    batches keep it (the older ones kept it already); none when the failure cannot be pinned on
+    new batches that way."""
     if not suspects or len(suspects) > _MAX_SUSPECT_BATCHES:
         return []
-    directory = zone.entity_dir(source, entity)
+    directory = zone.entity_dir(suspects[0].source, suspects[0].entity)
     broken = []
     for manifest in suspects:
         alone = validate_parquet(suite(), [directory / f"{manifest.batch_id}.parquet"])
@@ -166,11 +185,11 @@ def _contain(zone: RawZone, source: str, entity: str, suite: SuiteFactory) -> li
     kept = [m for m in manifests if m.batch_id not in broken_ids]
     if not broken or not kept:
         return []
-    rest = validate_parquet(suite(), [directory / f"{m.batch_id}.parquet" for m in kept])
-    if not rest.passed:
+    rest = [directory / f"{m.batch_id}.parquet" for m in suspects if m.batch_id not in broken_ids]
+    if rest and not validate_parquet(suite(), rest).passed:
         return []
-    held = [holds.hold_batch(zone, manifest, rules) for manifest, rules in broken]
-    holds.set_contract_mark(zone, source, entity, kept)
+    held = [holds.hold_batch(zone, manifest, rules_broken) for manifest, rules_broken in broken]
+    holds.set_contract_mark(zone, suspects[0].source, suspects[0].entity, kept, rules)
     return held
 
 

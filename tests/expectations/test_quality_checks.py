@@ -6,9 +6,13 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import great_expectations as gx
+import great_expectations.expectations as gxe
 import pytest
 
+from expectations.suites import SuiteFactory, fingerprint
 from expectations.suites.raw import suite_factory
+from minzheng import holds
 from minzheng.raw_zone import RawZone
 from orchestration.lib.quality import published_kpi_check, raw_suite_check
 from orchestration.lib.resources import RawZoneResource
@@ -42,6 +46,67 @@ def test_raw_check_blocks_reports_figures_and_records_docs(
     docs = Path(metadata["data_docs"].value)
     assert docs == tmp_path.resolve() / "quality" / "index.html" and docs.exists()
     assert Path(metadata["data_docs_validation"].value).exists()
+
+
+def test_raw_check_judges_only_batches_new_since_its_last_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch that kept the suite keeps it: a night judges only what landed since the last
+    passing check, holds a new bad batch on its own, and judges everything again once the suite
+    has changed."""
+    monkeypatch.setenv("MINZHENG_DATA_DIR", str(tmp_path))
+    raw = tmp_path / "raw"
+    zone = RawZone(raw)
+    context = dg.build_asset_check_context(resources={"raw_zone": RawZoneResource(root=str(raw))})
+
+    def judge(suite: SuiteFactory = deaths) -> dg.AssetCheckResult:
+        result = raw_suite_check("civil_registry", "deaths", suite)(context)  # type: ignore[operator]
+        assert isinstance(result, dg.AssetCheckResult)
+        return result
+
+    for day in range(3):
+        frame = death_rows(10, start=10 * day)[DEATH_COLUMNS]
+        zone.land("civil_registry", "deaths", frame, batch_label=f"2025030{day + 1}")
+    first = judge()
+    assert first.passed and first.metadata["batches_judged"].value == 3
+    assert first.metadata["rows_validated"].value == 30
+
+    again = judge()
+    assert again.passed and again.metadata["batches_judged"].value == 0
+    assert "rows_validated" not in again.metadata
+
+    good = death_rows(10, start=30)[DEATH_COLUMNS]
+    zone.land("civil_registry", "deaths", good, batch_label="20250304")
+    bad = death_rows(10, start=40)[DEATH_COLUMNS]
+    bad.loc[0, "registration_county_code"] = "999999"
+    zone.land("civil_registry", "deaths", bad, batch_label="20250305")
+    night = judge()
+    assert night.metadata["batches_judged"].value == 2
+    assert night.metadata["rows_validated"].value == 20
+    assert night.passed is False and night.severity == dg.AssetCheckSeverity.WARN
+    [hold] = holds.holds(zone)
+    assert hold.batch_id.startswith("20250305_")
+    assert [m.batch_id[:8] for m in zone.manifests("civil_registry", "deaths")] == [
+        "20250301",
+        "20250302",
+        "20250303",
+        "20250304",
+    ]
+    assert judge().metadata["batches_judged"].value == 0
+
+    # Another suite (a rule more): the batches that kept the old one are judged again.
+    def stricter() -> gx.ExpectationSuite:
+        rule = gxe.ExpectColumnValuesToNotBeNull(
+            column="funeral_home", meta={"severity": "blocking"}
+        )
+        return gx.ExpectationSuite(
+            name="raw.civil_registry.deaths", expectations=[*deaths().expectations, rule]
+        )
+
+    assert fingerprint(stricter()) != fingerprint(deaths())
+    changed = judge(stricter)
+    assert changed.passed and changed.metadata["batches_judged"].value == 4
+    assert judge(stricter).metadata["batches_judged"].value == 0
 
 
 def test_published_check_passes_a_complete_grid_and_records_docs(
