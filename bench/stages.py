@@ -31,6 +31,7 @@ def _build(executable: str, target: Path) -> None:
         [
             str(Path(sys.executable).with_name(executable)),
             "build",
+            *settings.WAREHOUSE_BUILD_EXCLUDES,
             "--quiet",
             "--project-dir",
             str(settings.DBT_PROJECT_DIR),

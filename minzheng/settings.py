@@ -16,6 +16,10 @@ from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+# The warehouse build of a run (and the bench's bare build beside it): models, seeds and data
+# tests. dbt's unit tests prove the SQL on hand-made rows, in `make test` (tests/warehouse), not on
+# every night's data.
+WAREHOUSE_BUILD_EXCLUDES = ("--exclude-resource-type", "unit_test")
 
 # A development key lets a newcomer run everything at once; production refuses it.
 _DEV_PII_KEY = "minzheng-development-only-pseudonymisation-key"

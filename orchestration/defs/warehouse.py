@@ -30,7 +30,7 @@ def warehouse_models(
 ):
     refuse_if_stopping()
     dbt_vars = {"data_as_of": settings.data_as_of().isoformat()}
-    args = ["build", "--vars", json.dumps(dbt_vars)]
+    args = ["build", *settings.WAREHOUSE_BUILD_EXCLUDES, "--vars", json.dumps(dbt_vars)]
     if config.full_refresh:
         args.append("--full-refresh")
     target = settings.paths().dbt_runs / context.run_id

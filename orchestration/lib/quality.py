@@ -97,7 +97,7 @@ def raw_suite_check(source: str, entity: str, suite: SuiteFactory) -> dg.AssetCh
         # Batches are immutable: one that kept this suite keeps it. Only the new ones are judged.
         mark = holds.contract_mark(zone, source, entity, rules)
         new = [m for m in manifests if holds.extracted_after(m, mark)]
-        counts: dict[str, object] = {"batch_files": len(manifests), "batches_judged": len(new)}
+        counts = {"batch_files": len(manifests), "batches_judged": len(new)}
         if not new:
             return dg.AssetCheckResult(
                 passed=True,

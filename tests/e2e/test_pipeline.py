@@ -242,54 +242,6 @@ def _wait_for_build(process: subprocess.Popen[str], data: Path, models: int) -> 
     return target
 
 
-def test_a_night_killed_mid_build_heals_and_equals_a_full_rebuild(
-    published_copy: Callable[[], dict[str, str]],
-) -> None:
-    """One day later the night lands only the day's batches; killed mid-build, it leaves serving
-    as it was; the next run lands nothing more, heals, and gives what a full rebuild gives."""
-    data_env = published_copy()
-    data = Path(data_env["MINZHENG_DATA_DIR"])
-    # The night's build gets a target folder of its own: only the published run's is there now.
-    shutil.rmtree(data / "dbt_runs")
-    serving = _serving(data_env)
-    raw = Path(data_env["MINZHENG_DATA_DIR"]) / "raw"
-    batches_before = _raw_batches(raw)
-    before = _content_hashes(serving)
-    before_bytes = hashlib.sha256(serving.read_bytes()).hexdigest()
-    advanced = minzheng(data_env, "simulate", "advance", "--days", "1", "--no-progress")
-    assert advanced.returncode == 0, advanced.stdout + advanced.stderr
-
-    process = _start_run(data_env, capture=False)
-    # Killed once the build has executed some models: mid-build by what dbt wrote, not by a clock.
-    target = _wait_for_build(process, data, models=5)
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=60)
-    assert not (target / "run_results.json").exists(), "the build had finished when killed"
-    assert hashlib.sha256(serving.read_bytes()).hexdigest() == before_bytes
-
-    landed = _raw_batches(raw)
-    assert batches_before < landed, "the night landed nothing"
-    new_batches = {batch for _, batch in landed - batches_before}
-    manifests = [json.loads(p.read_text("utf-8")) for p in raw.rglob("*.manifest.json")]
-    # Only the changes since the watermark: a day's worth, never the whole history again.
-    assert sum(m["row_count"] for m in manifests if m["batch_id"] in new_batches) < 0.05 * sum(
-        m["row_count"] for m in manifests
-    )
-
-    healed = minzheng(data_env, "run")
-    assert healed.returncode == 0, healed.stdout + healed.stderr
-    assert "every batch reconciles" in healed.stdout
-    # Re-running the killed run's window landed nothing new.
-    assert _raw_batches(raw) == landed
-    night = _content_hashes(serving)
-    assert night != before, "the night changed nothing that is served"
-
-    rebuilt = minzheng(data_env, "run", "--full-refresh")
-    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
-    assert _raw_batches(raw) == landed
-    assert _content_hashes(serving) == night
-
-
 def _raw_batches(raw: Path) -> set[tuple[str, str]]:
     """(entity directory, batch id) of every landed batch."""
     return {
@@ -391,6 +343,12 @@ def test_a_corrupt_file_holds_only_the_kpis_that_read_it(
     assert "every batch reconciles" in ran.stdout
     landed = _raw_batches(data / "raw") - batches_before
     assert {entity for entity, _ in landed} - {"civil_registry/deaths"}, "nothing else landed"
+    # Only the changes since the watermark: a day's worth, never the whole history again.
+    manifests = [json.loads(p.read_text("utf-8")) for p in (data / "raw").rglob("*.manifest.json")]
+    new_batches = {batch for _, batch in landed}
+    assert sum(m["row_count"] for m in manifests if m["batch_id"] in new_batches) < 0.05 * sum(
+        m["row_count"] for m in manifests
+    )
 
     # The bad file is in quarantine, whole, with its rows counted: none is lost.
     [hold] = holds.holds(RawZone(data / "raw"))
@@ -463,44 +421,71 @@ def _manifest() -> Path:
     return manifest_path()
 
 
-def test_the_corrected_file_catches_the_held_kpis_up_and_equals_a_full_rebuild(
+def test_the_corrected_night_killed_mid_build_heals_and_equals_a_full_rebuild(
     nights_env: dict[str, str],
 ) -> None:
+    """The corrected deaths file arrives; that night is killed mid-build and leaves serving as it
+    was; the next run lands nothing more, heals, catches the held KPIs up, and gives what a full
+    rebuild gives."""
     data = Path(nights_env["MINZHENG_DATA_DIR"])
+    serving = _serving(nights_env)
     [corrected] = (data / "corrected").iterdir()
     corrected.replace(_inbox(nights_env, "deaths") / corrected.name)
+    # The night's build gets a target folder of its own: the earlier runs' are removed.
+    shutil.rmtree(data / "dbt_runs")
+    before = _content_hashes(serving)
+    before_bytes = hashlib.sha256(serving.read_bytes()).hexdigest()
+    batches_before = _raw_batches(data / "raw")
+
+    process = _start_run(nights_env, capture=False)
+    # Killed once the build has executed some models: mid-build by what dbt wrote, not by a clock.
+    target = _wait_for_build(process, data, models=5)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=60)
+    assert not (target / "run_results.json").exists(), "the build had finished when killed"
+    assert hashlib.sha256(serving.read_bytes()).hexdigest() == before_bytes
+    landed = _raw_batches(data / "raw")
+    assert batches_before < landed, "the killed night landed nothing"
+
     ran = minzheng(nights_env, "run")
     assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "every batch reconciles" in ran.stdout
+    # Re-running the killed run's window landed nothing new.
+    assert _raw_batches(data / "raw") == landed
     assert "KPIs held" not in ran.stdout
     progress = _progress(nights_env)
     assert set(progress["figures_status"]) == {"current"}
     assert progress["held_since"].isna().all() and progress["held_reason"].isna().all()
-    caught_up = _content_hashes(_serving(nights_env))
+    caught_up = _content_hashes(serving)
+    assert caught_up != before, "the corrected file changed nothing that is served"
+    caught_up_bytes = hashlib.sha256(serving.read_bytes()).hexdigest()
 
+    # A full rebuild with nothing new: the same figures, so the serving file stays byte-identical,
+    # said in one line.
     rebuilt = minzheng(nights_env, "run", "--full-refresh")
     assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
-    assert _content_hashes(_serving(nights_env)) == caught_up
+    assert _raw_batches(data / "raw") == landed
+    assert _content_hashes(serving) == caught_up
+    [said] = [line for line in rebuilt.stdout.splitlines() if line.startswith("serving file:")]
+    assert "unchanged: nothing new tonight" in said and "run " in said
+    assert hashlib.sha256(serving.read_bytes()).hexdigest() == caught_up_bytes
 
 
-def test_a_night_with_nothing_new_publishes_nothing_and_a_stopped_night_nothing_more(
+def test_a_first_publication_has_nothing_to_roll_back_to_and_a_stopped_night_nothing_more(
     published_copy: Callable[[], dict[str, str]],
 ) -> None:
-    """Run again with nothing new: the serving file stays byte-identical, said in one line.
-    Then a day later, SIGTERM during the build: the build step finishes, no step starts after
-    it (publish above all), the run says so and exits 143, and the run lock is free again."""
+    """Rollback with one publication: refused, said why. Then a day later, SIGTERM during the
+    build: the build step finishes, no step starts after it (publish above all), the run says so
+    and exits 143, and the run lock is free again."""
     from minzheng.locks import exclusive
 
     data_env = published_copy()
     data = Path(data_env["MINZHENG_DATA_DIR"])
     serving = _serving(data_env)
     before = hashlib.sha256(serving.read_bytes()).hexdigest()
-    again = minzheng(data_env, "run")
-    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
-    [said] = [line for line in again.stdout.splitlines() if line.startswith("serving file:")]
-    assert "unchanged: nothing new tonight" in said and "run " in said
-    assert hashlib.sha256(serving.read_bytes()).hexdigest() == before
     refused = minzheng(data_env, "rollback")
     assert refused.returncode == 2 and "nothing to roll back to" in refused.stderr
+    assert hashlib.sha256(serving.read_bytes()).hexdigest() == before
 
     shutil.rmtree(data / "dbt_runs")
     advanced = minzheng(data_env, "simulate", "advance", "--days", "1", "--no-progress")
