@@ -124,7 +124,7 @@ def raw_suite_check(source: str, entity: str, suite: SuiteFactory) -> dg.AssetCh
                 severity=dg.AssetCheckSeverity.ERROR,
                 metadata=metadata,  # type: ignore[arg-type]
             )
-        held = _contain(zone, manifests, new, suite, rules)
+        held = _contain(zone, source, entity, manifests, new, suite, rules)
         if not held:
             # Not one batch to blame: everything downstream of the entity waits, as it must.
             return dg.AssetCheckResult(
@@ -165,6 +165,8 @@ def _rules_broken(outcome: SuiteOutcome) -> list[str]:
 
 def _contain(
     zone: RawZone,
+    source: str,
+    entity: str,
     manifests: list[BatchManifest],
     suspects: list[BatchManifest],
     suite: SuiteFactory,
@@ -175,7 +177,7 @@ def _contain(
     new batches that way."""
     if not suspects or len(suspects) > _MAX_SUSPECT_BATCHES:
         return []
-    directory = zone.entity_dir(suspects[0].source, suspects[0].entity)
+    directory = zone.entity_dir(source, entity)
     broken = []
     for manifest in suspects:
         alone = validate_parquet(suite(), [directory / f"{manifest.batch_id}.parquet"])
@@ -189,7 +191,7 @@ def _contain(
     if rest and not validate_parquet(suite(), rest).passed:
         return []
     held = [holds.hold_batch(zone, manifest, rules_broken) for manifest, rules_broken in broken]
-    holds.set_contract_mark(zone, suspects[0].source, suspects[0].entity, kept, rules)
+    holds.set_contract_mark(zone, source, entity, kept, rules)
     return held
 
 
