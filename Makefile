@@ -19,6 +19,9 @@ DBT_DIRS := --project-dir dbt_project --profiles-dir dbt_project
 # A city-year and twice it: 77 minutes on 2 cores and 24 GiB. The simulation holds about 3.8 GiB
 # per unit of scale, so 24 GiB takes up to 5; a province-year (19) needs about 80 GiB.
 BENCH_SCALES ?= 1.0 2
+# The tests' workers: a run of the pipeline keeps about 1.2 cores busy, so two share 2 cores well;
+# tests/conftest.py groups the tests that share a costly fixture on one worker.
+PYTEST_WORKERS ?= --numprocesses 2 --dist loadgroup
 # Timed runs of each peer query on each engine (the figure is the median).
 BENCH_REPEAT ?= 5
 
@@ -50,11 +53,11 @@ pipeline: setup
 	$(BIN)/minzheng run
 
 test: setup lint superset-setup bench-postgres spark-java
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_WORKERS)
 
 # The quick loop while changing a model or a check: everything not marked slow (tests/conftest.py).
 test-fast: setup
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest $(PYTEST_WORKERS) -m "not slow"
 
 lint: setup
 	$(BIN)/ruff check .

@@ -1,10 +1,16 @@
-"""Session fixtures shared across test folders, and the test lanes.
+"""Session fixtures shared across test folders, the test lanes, and the workers' groups.
 
 `published` is the pipeline run once per session (simulate at scale 0.01, then `minzheng run`):
 the e2e and Superset tests read it and never change it; a test that changes data works on its own
 copy (`published_copy`). The lanes: `make test-fast` runs everything not marked `slow` (hand-made
 fixtures, no simulation of a city-year, no pipeline run, no Superset or PostgreSQL); `make test`
 runs all of it.
+
+Both lanes run on two pytest-xdist workers (`--dist loadgroup`). A folder whose session fixture is
+costly (a Superset server, a dbt build, a simulation) is one group, so one worker pays for it; a
+module whose tests share a fixture of their module or folder is one group, so the fixture is made once and its tests
+keep their order; any other test goes to whichever worker is free. The one pipeline run is shared
+by the workers through a file lock: the first to need it makes it.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 MINZHENG = str(Path(sys.executable).with_name("minzheng"))
 DATA_AS_OF = "2024-12-31"
@@ -24,6 +31,8 @@ DATA_AS_OF = "2024-12-31"
 SLOW_FOLDERS = {"e2e", "superset", "bench"}
 # Fixtures that simulate the source systems or run the pipeline: a test using one is slow.
 SLOW_FIXTURES = {"simulated", "store_path", "published", "published_copy", "superset_server"}
+# Folders grouped whole on one worker: their session fixtures are worth making once.
+FOLDER_GROUPS = {"superset", "warehouse"}
 # The first test to ask for the published pipeline pays for simulating and running it (about
 # 5 minutes alone on 2 cores, several times that on a shared machine).
 PUBLISHED_TIMEOUT = 7200
@@ -38,6 +47,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.slow)
         if fixtures & {"published", "published_copy", "superset_server"}:
             item.add_marker(pytest.mark.timeout(PUBLISHED_TIMEOUT))
+        if folder in FOLDER_GROUPS:
+            item.add_marker(pytest.mark.xdist_group(folder))
+        elif _uses_module_fixture(item):
+            item.add_marker(
+                pytest.mark.xdist_group(Path(str(item.path)).relative_to(tests).as_posix())
+            )
+
+
+def _uses_module_fixture(item: pytest.Item) -> bool:
+    """Shares a fixture made once per worker (beyond this file's and pytest's own)."""
+    info = getattr(item, "_fixtureinfo", None)
+    definitions = info.name2fixturedefs.values() if info is not None else ()
+    return any(
+        d.scope != "function" and d.baseid not in ("", "tests")
+        for defs in definitions
+        for d in defs
+    )
 
 
 def pipeline_env(data: Path) -> dict[str, str]:
@@ -63,14 +89,36 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The data folder of one simulated city-year at scale 0.01 after one `minzheng run`.
 
     Read it, never write it: copy it with `published_copy` to change anything."""
-    data = tmp_path_factory.mktemp("published") / "data"
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        data = tmp_path_factory.mktemp("published") / "data"
+        _publish(data)
+        return data
+    # The workers' basetemps share a parent: the first worker to get here runs the pipeline.
+    shared = tmp_path_factory.getbasetemp().parent / "published"
+    shared.mkdir(exist_ok=True)
+    data, failure = shared / "data", shared / "failed.txt"
+    with FileLock(shared / ".lock", timeout=PUBLISHED_TIMEOUT):
+        if failure.exists():
+            pytest.fail(
+                f"the session's pipeline run failed on another worker:\n{failure.read_text()}"
+            )
+        if not (shared / "done").exists():
+            try:
+                _publish(data)
+            except AssertionError as error:
+                failure.write_text(str(error), encoding="utf-8")
+                raise
+            (shared / "done").touch()
+    return data
+
+
+def _publish(data: Path) -> None:
     env = pipeline_env(data)
     simulated = minzheng(env, "simulate", "--scale", "0.01", "--reset", "--no-progress")
     assert simulated.returncode == 0, simulated.stdout[-3000:] + simulated.stderr[-3000:]
     ran = minzheng(env, "run")
     assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
     assert "succeeded" in ran.stdout
-    return data
 
 
 @pytest.fixture

@@ -26,7 +26,33 @@ SERVED_SCHEMAS = ("kpi", "marts", "conformed")
 
 
 def load_semantic_layer(path: Path = env.SEMANTIC_LAYER) -> dict[str, Any]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    layer: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    _expand_dimension_references(layer["kpi_progress"]["dimensions"])
+    return layer
+
+
+DIMENSION_REFERENCE = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+
+
+def _expand_dimension_references(dimensions: list[dict[str, Any]]) -> None:
+    """`{{ name }}` in a dimension's expression: that dimension's expression, so a rule has one
+    text (Superset's calculated columns cannot refer to each other)."""
+    by_name = {d["name"]: d["expression"] for d in dimensions}
+
+    def expand(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in by_name or DIMENSION_REFERENCE.search(by_name[name]):
+            raise ValueError(f"semantic layer: {{{{ {name} }}}} is not a plain dimension")
+        return f"({by_name[name]})"
+
+    for dimension in dimensions:
+        dimension["expression"] = DIMENSION_REFERENCE.sub(expand, dimension["expression"])
+
+
+def dimension_expression(semantic: dict[str, Any], name: str) -> str:
+    return str(
+        next(d["expression"] for d in semantic["kpi_progress"]["dimensions"] if d["name"] == name)
+    )
 
 
 def dbt_models(models_dir: Path = env.DBT_MODELS) -> dict[str, dict[str, Any]]:
@@ -141,21 +167,17 @@ def read_serving(path: Path, semantic: dict[str, Any]) -> Served:
             key = f"{schema}.{table}"
             served.tables.setdefault(key, ServedTable(schema, table, []))
             served.tables[key].columns.append((column, data_type))
-        latest = next(
-            d["expression"]
-            for d in semantic["kpi_progress"]["dimensions"]
-            if d["name"] == "is_latest_month"
-        )
+        latest = dimension_expression(semantic, "is_latest_month")
+        differs = dimension_expression(semantic, "expected_differs")
         kpi_rows = connection.execute(
             "select progress.kpi_code, any_value(progress.action_line),"
             " any_value(progress.kpi_name_zh), any_value(progress.measure_type),"
             " bool_or(progress.region_level = 'county'), min(catalog.catalog_order),"
             " max(greatest(coalesce(progress.actual_value, 0), coalesce(progress.target_value, 0),"
             " coalesce(progress.expected_progress, 0))),"
-            " coalesce(bool_or(progress.is_latest_month"
-            " and progress.expected_progress is distinct from progress.target_value"
-            " and progress.expected_progress is not null), false)"
-            f" from (select *, ({latest}) as is_latest_month from kpi.kpi_progress) as progress"
+            " coalesce(bool_or(progress.is_latest_month and progress.expected_differs), false)"
+            f" from (select *, ({latest}) as is_latest_month, ({differs}) as expected_differs"
+            " from kpi.kpi_progress) as progress"
             " left join kpi.kpi_catalog as catalog"
             " on progress.kpi_code = catalog.kpi_code and progress.plan_year = catalog.plan_year"
             " group by progress.kpi_code"

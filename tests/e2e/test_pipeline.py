@@ -254,12 +254,16 @@ def _raw_batches(raw: Path) -> set[tuple[str, str]]:
 # --- nights that keep working: redelivered records, one bad file, and only what it touches ----
 
 
-@pytest.fixture(scope="module")
-def nights_env(published: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """One private copy of the published pipeline for the nights below, which run in order."""
-    data = tmp_path_factory.mktemp("nights") / "data"
-    shutil.copytree(published, data, symlinks=True)
-    return pipeline_env(data)
+def test_nights_keep_working_through_a_resend_a_corrupt_file_and_a_killed_build(
+    published_copy: Callable[[], dict[str, str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Three nights on one private copy, each starting from where the night before left it:
+    records sent again, then a corrupt day file held back with only what it touches, then its
+    correction on a night killed mid-build that the next run heals, equal to a full rebuild."""
+    env = published_copy()
+    _a_redelivered_and_a_conflicting_record_change_no_kpi(env)
+    _a_corrupt_file_holds_only_the_kpis_that_read_it(env, capsys)
+    _the_corrected_night_killed_mid_build_heals_and_equals_a_full_rebuild(env)
 
 
 def _inbox(env: dict[str, str], entity: str) -> Path:
@@ -283,24 +287,24 @@ def _audit(env: dict[str, str], source_file: str) -> tuple[int, ...]:
     return tuple(int(figure) for figure in row)
 
 
-def test_a_redelivered_and_a_conflicting_record_change_no_kpi(nights_env: dict[str, str]) -> None:
+def _a_redelivered_and_a_conflicting_record_change_no_kpi(env: dict[str, str]) -> None:
     """The exchange re-sends two death records as they were and a third with another funeral
     home: the first two are counted as redelivered, the third quarantined, nothing served moves."""
-    serving = _serving(nights_env)
+    serving = _serving(env)
     before = _content_hashes(serving)
-    inbox = _inbox(nights_env, "deaths")
+    inbox = _inbox(env, "deaths")
     delivered = pd.concat([_daily(p) for p in sorted(inbox.glob("deaths_2024*.csv"))])
     assert len(delivered) >= 3
     resent = delivered.tail(3).copy()
     resent.iloc[2, resent.columns.get_loc("funeral_home")] = "兴化市殡仪馆（重发）"
     resent.to_csv(inbox / "deaths_20221231.csv", index=False, encoding="utf-8")
 
-    ran = minzheng(nights_env, "run")
+    ran = minzheng(env, "run")
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert "every batch reconciles" in ran.stdout
     conflicting = ran.stdout[ran.stdout.index("conflicting redeliveries") :]
     assert conflicting.splitlines()[1].split() == ["civil_registry.deaths", "1"]
-    assert _audit(nights_env, "deaths_20221231.csv") == (3, 0, 1, 0, 2)
+    assert _audit(env, "deaths_20221231.csv") == (3, 0, 1, 0, 2)
     assert _content_hashes(serving) == before
 
 
@@ -310,8 +314,8 @@ def _newest(env: dict[str, str], entity: str) -> Path:
     return list_inbox_files(_inbox(env, entity).parent, entity)[-1]
 
 
-def test_a_corrupt_file_holds_only_the_kpis_that_read_it(
-    nights_env: dict[str, str], capsys: pytest.CaptureFixture[str]
+def _a_corrupt_file_holds_only_the_kpis_that_read_it(
+    env: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A night when every system delivers a day and the deaths file is corrupt (dates in the
     wrong form): that file is held back, the KPIs downstream of deaths (by the dbt graph) keep
@@ -319,17 +323,17 @@ def test_a_corrupt_file_holds_only_the_kpis_that_read_it(
     from minzheng import holds
     from minzheng.raw_zone import RawZone
 
-    data = Path(nights_env["MINZHENG_DATA_DIR"])
+    data = Path(env["MINZHENG_DATA_DIR"])
     (data / "corrected").mkdir()
-    serving = _serving(nights_env)
-    published = _progress(nights_env)
-    advanced = minzheng(nights_env, "simulate", "advance", "--days", "1", "--no-progress")
+    serving = _serving(env)
+    published = _progress(env)
+    advanced = minzheng(env, "simulate", "advance", "--days", "1", "--no-progress")
     assert advanced.returncode == 0, advanced.stdout + advanced.stderr
-    day_file = _newest(nights_env, "deaths")
+    day_file = _newest(env, "deaths")
     corrupt = day_file.name
     good = _daily(day_file)
     # The day's deaths and one more record, whatever the day brought; kept to correct it later.
-    extra = _daily(sorted(_inbox(nights_env, "deaths").glob("deaths_2024*.csv"))[-1]).tail(1)
+    extra = _daily(sorted(_inbox(env, "deaths").glob("deaths_2024*.csv"))[-1]).tail(1)
     extra = extra.assign(death_record_id="SW9999999999", record_version="1")
     good = pd.concat([good, extra], ignore_index=True)
     good.to_csv(data / "corrected" / corrupt, index=False, encoding="utf-8")
@@ -338,7 +342,7 @@ def test_a_corrupt_file_holds_only_the_kpis_that_read_it(
     )
     batches_before = _raw_batches(data / "raw")
 
-    ran = minzheng(nights_env, "run")
+    ran = minzheng(env, "run")
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert "every batch reconciles" in ran.stdout
     landed = _raw_batches(data / "raw") - batches_before
@@ -361,7 +365,7 @@ def test_a_corrupt_file_holds_only_the_kpis_that_read_it(
     # The KPIs downstream of deaths in the dbt graph are held, with their last published figures.
     manifest = holds.read_manifest(_manifest())
     expected = set(holds.blast_radius(manifest, [hold]).kpis)
-    progress = _progress(nights_env)
+    progress = _progress(env)
     held = set(progress.loc[progress["figures_status"] == "held", "kpi_code"])
     assert held == expected and held and held < set(progress["kpi_code"])
     assert (
@@ -421,23 +425,23 @@ def _manifest() -> Path:
     return manifest_path()
 
 
-def test_the_corrected_night_killed_mid_build_heals_and_equals_a_full_rebuild(
-    nights_env: dict[str, str],
+def _the_corrected_night_killed_mid_build_heals_and_equals_a_full_rebuild(
+    env: dict[str, str],
 ) -> None:
     """The corrected deaths file arrives; that night is killed mid-build and leaves serving as it
     was; the next run lands nothing more, heals, catches the held KPIs up, and gives what a full
     rebuild gives."""
-    data = Path(nights_env["MINZHENG_DATA_DIR"])
-    serving = _serving(nights_env)
+    data = Path(env["MINZHENG_DATA_DIR"])
+    serving = _serving(env)
     [corrected] = (data / "corrected").iterdir()
-    corrected.replace(_inbox(nights_env, "deaths") / corrected.name)
+    corrected.replace(_inbox(env, "deaths") / corrected.name)
     # The night's build gets a target folder of its own: the earlier runs' are removed.
     shutil.rmtree(data / "dbt_runs")
     before = _content_hashes(serving)
     before_bytes = hashlib.sha256(serving.read_bytes()).hexdigest()
     batches_before = _raw_batches(data / "raw")
 
-    process = _start_run(nights_env, capture=False)
+    process = _start_run(env, capture=False)
     # Killed once the build has executed some models: mid-build by what dbt wrote, not by a clock.
     target = _wait_for_build(process, data, models=5)
     os.killpg(process.pid, signal.SIGKILL)
@@ -447,13 +451,13 @@ def test_the_corrected_night_killed_mid_build_heals_and_equals_a_full_rebuild(
     landed = _raw_batches(data / "raw")
     assert batches_before < landed, "the killed night landed nothing"
 
-    ran = minzheng(nights_env, "run")
+    ran = minzheng(env, "run")
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert "every batch reconciles" in ran.stdout
     # Re-running the killed run's window landed nothing new.
     assert _raw_batches(data / "raw") == landed
     assert "KPIs held" not in ran.stdout
-    progress = _progress(nights_env)
+    progress = _progress(env)
     assert set(progress["figures_status"]) == {"current"}
     assert progress["held_since"].isna().all() and progress["held_reason"].isna().all()
     caught_up = _content_hashes(serving)
@@ -462,7 +466,7 @@ def test_the_corrected_night_killed_mid_build_heals_and_equals_a_full_rebuild(
 
     # A full rebuild with nothing new: the same figures, so the serving file stays byte-identical,
     # said in one line.
-    rebuilt = minzheng(nights_env, "run", "--full-refresh")
+    rebuilt = minzheng(env, "run", "--full-refresh")
     assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
     assert _raw_batches(data / "raw") == landed
     assert _content_hashes(serving) == caught_up

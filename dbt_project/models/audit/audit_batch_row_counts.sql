@@ -58,35 +58,43 @@
 
 with
 
+-- The raw and redelivered counts come from one read of each source, the costly part.
+source_stages as (
+    select 'raw' as stage_name
+    union all
+    select 'redelivered' as stage_name
+),
+
 row_counts as (
     {% for source_name, entity in audited_entities %}
         {%- set models = source_name ~ '__' ~ entity %}
         select
             '{{ source_name }}' as source_name,
             '{{ entity }}' as entity,
-            'raw' as stage_name,
-            _batch_id as batch_id,
-            count(*) as row_count
-        from {{ source(source_name, entity) }}
-        group by _batch_id
-        union all
-        select
-            '{{ source_name }}' as source_name,
-            '{{ entity }}' as entity,
-            'redelivered' as stage_name,
-            _batch_id as batch_id,
-            count(*) as row_count
+            source_stages.stage_name,
+            read_once.batch_id,
+            case source_stages.stage_name
+                when 'raw' then read_once.raw_rows
+                else read_once.redelivered_rows
+            end as row_count
         from (
             select
-                _batch_id,
-                row_number() over (
-                    partition by {{ redelivery_identity(source_name, entity) }}
-                    order by _extracted_at, _batch_id
-                ) as copy_rank
-            from {{ source(source_name, entity) }}
-        ) as copies
-        where copy_rank > 1
-        group by _batch_id
+                _batch_id as batch_id,
+                count(*) as raw_rows,
+                count(case when copy_rank > 1 then 1 end) as redelivered_rows
+            from (
+                select
+                    _batch_id,
+                    row_number() over (
+                        partition by {{ redelivery_identity(source_name, entity) }}
+                        order by _extracted_at, _batch_id
+                    ) as copy_rank
+                from {{ source(source_name, entity) }}
+            ) as copies
+            group by _batch_id
+        ) as read_once
+        cross join source_stages
+        where source_stages.stage_name = 'raw' or read_once.redelivered_rows > 0
         union all
         select
             '{{ source_name }}' as source_name,
