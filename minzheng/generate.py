@@ -2,8 +2,9 @@
 
 `minzheng generate` writes them; `minzheng generate --check` (and a test) fails when one is out of
 date. Per source system: dbt's `_<system>__sources.yml` and the raw-zone page `docs/raw_zone/`;
-for all of them, the dbt macro `raw_columns` (a raw entity's columns, where dbt's graph is not at
-hand: engines that cannot read the columns themselves, unit tests).
+for all of them, the dbt macros `raw_columns` (a raw entity's columns, where dbt's graph is not at
+hand: engines that cannot read the columns themselves, unit tests) and `raw_entities` (the list
+of entities, for a model that covers every one of them).
 """
 
 from __future__ import annotations
@@ -81,6 +82,17 @@ def render_raw_columns() -> str:
     lines += [
         "    } -%}",
         "    {{ return(columns[source_name][entity]) }}",
+        "{%- endmacro %}",
+        "",
+        "{#- Every registered entity as [source, entity], for the models that cover them all. -#}",
+        "{% macro raw_entities() -%}",
+        "    {{ return([",
+    ]
+    for name in SYSTEMS:
+        for entity in system(name).entities.values():
+            lines.append(f"        [{json.dumps(name)}, {json.dumps(entity.name)}],")
+    lines += [
+        "    ]) }}",
         "{%- endmacro %}",
         "",
     ]

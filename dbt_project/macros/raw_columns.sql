@@ -46,3 +46,43 @@
     } -%}
     {{ return(columns[source_name][entity]) }}
 {%- endmacro %}
+
+{#- Every registered entity as [source, entity], for the models that cover them all. -#}
+{% macro raw_entities() -%}
+    {{ return([
+        ["smart_assistance", "assistance_cases"],
+        ["smart_assistance", "child_survey_submissions"],
+        ["smart_assistance", "persons"],
+        ["smart_assistance", "subsidy_payments"],
+        ["smart_assistance", "monitoring_alerts"],
+        ["smart_assistance", "project_services"],
+        ["smart_assistance", "children_in_difficulty"],
+        ["smart_assistance", "protection_stations"],
+        ["smart_assistance", "child_workers"],
+        ["smart_assistance", "worker_trainings"],
+        ["elderly_care", "institutions"],
+        ["elderly_care", "bed_capacity_changes"],
+        ["elderly_care", "institution_ratings"],
+        ["elderly_care", "community_facilities"],
+        ["elderly_care", "facility_events"],
+        ["elderly_care", "service_organizations"],
+        ["elderly_care", "older_residents"],
+        ["elderly_care", "home_service_orders"],
+        ["elderly_care", "care_visits"],
+        ["elderly_care", "smart_tech_trainings"],
+        ["elderly_care", "care_staff"],
+        ["elderly_care", "rotation_trainings"],
+        ["social_org_registry", "organizations"],
+        ["social_org_registry", "evaluation_grades"],
+        ["social_org_registry", "annual_inspections"],
+        ["social_org_registry", "charity_branches"],
+        ["social_org_registry", "social_worker_selections"],
+        ["social_org_registry", "flagship_projects"],
+        ["social_org_registry", "community_service_brands"],
+        ["civil_registry", "deaths"],
+        ["civil_registry", "marriages"],
+        ["civil_registry", "ashes_facility_projects"],
+        ["civil_registry", "funeral_home_renovation"],
+        ["civil_registry", "rescue_station_stays"],
+    ]) }}
+{%- endmacro %}

@@ -36,7 +36,7 @@ def published_serving_file(context: dg.AssetExecutionContext) -> dg.MaterializeR
     held = holds.blast_radius(holds.read_manifest(manifest_path()), active)
     for code, reasons in sorted(held.kpis.items()):
         context.log.warning(f"KPI {code} held: {'; '.join(h.reason() for h in reasons)}")
-    result = publish(paths.warehouse, paths.serving, held, run_id=context.run_id)
+    result = publish(paths.warehouse, paths.serving, held, run_id=context.run.run_id)
     if result.unchanged:
         context.log.info(f"nothing new: the figures equal those of {result.served.describe()}")
     return dg.MaterializeResult(
@@ -135,7 +135,7 @@ def kpi_month_end_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeR
     refuse_if_stopping()
     paths = settings.paths()
     month = date.fromisoformat(context.partition_key)
-    snapshot = snapshot_month(paths.serving, paths.history, month, context.run_id)
+    snapshot = snapshot_month(paths.serving, paths.history, month, context.run.run_id)
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(snapshot.path)),

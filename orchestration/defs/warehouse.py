@@ -33,7 +33,7 @@ def warehouse_models(
     args = ["build", *settings.WAREHOUSE_BUILD_EXCLUDES, "--vars", json.dumps(dbt_vars)]
     if config.full_refresh:
         args.append("--full-refresh")
-    target = settings.paths().dbt_runs / context.run_id
+    target = settings.paths().dbt_runs / context.run.run_id
     # dbt runs in its own process: the build file is free again for the checks and publish.
     with exclusive(settings.paths().root / ".warehouse.lock", "the warehouse build"):
         prune_build_folders(settings.paths().dbt_runs, keep=KEPT_BUILD_FOLDERS - 1)

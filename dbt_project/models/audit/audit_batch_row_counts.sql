@@ -7,50 +7,18 @@
 --   quarantined  the rows of the quarantine_ model (broke it)
 -- The audit is the one model besides staging that reads a source: it must count the raw rows
 -- before staging deduplicates them.
-{%- set audited_entities = [
-    ('civil_registry', 'deaths'),
-    ('civil_registry', 'marriages'),
-    ('civil_registry', 'ashes_facility_projects'),
-    ('civil_registry', 'funeral_home_renovation'),
-    ('civil_registry', 'rescue_station_stays'),
-    ('elderly_care', 'institutions'),
-    ('elderly_care', 'bed_capacity_changes'),
-    ('elderly_care', 'institution_ratings'),
-    ('elderly_care', 'community_facilities'),
-    ('elderly_care', 'facility_events'),
-    ('elderly_care', 'service_organizations'),
-    ('elderly_care', 'older_residents'),
-    ('elderly_care', 'home_service_orders'),
-    ('elderly_care', 'care_visits'),
-    ('elderly_care', 'smart_tech_trainings'),
-    ('elderly_care', 'care_staff'),
-    ('elderly_care', 'rotation_trainings'),
-    ('smart_assistance', 'assistance_cases'),
-    ('smart_assistance', 'child_survey_submissions'),
-    ('smart_assistance', 'persons'),
-    ('smart_assistance', 'subsidy_payments'),
-    ('smart_assistance', 'monitoring_alerts'),
-    ('smart_assistance', 'project_services'),
-    ('smart_assistance', 'children_in_difficulty'),
-    ('smart_assistance', 'protection_stations'),
-    ('smart_assistance', 'child_workers'),
-    ('smart_assistance', 'worker_trainings'),
-    ('social_org_registry', 'organizations'),
-    ('social_org_registry', 'evaluation_grades'),
-    ('social_org_registry', 'annual_inspections'),
-    ('social_org_registry', 'charity_branches'),
-    ('social_org_registry', 'social_worker_selections'),
-    ('social_org_registry', 'flagship_projects'),
-    ('social_org_registry', 'community_service_brands'),
-] -%}
+{#- Every entity of the registries (macros/raw_columns.sql, written by `minzheng generate`). -#}
+{%- set audited_entities = raw_entities() -%}
 
-{#- A source nobody audits would land rows that no reconciliation counts: refuse to build. -#}
+{#- A source declared by hand, outside the registries, would land rows that no reconciliation
+    counts: refuse to build. -#}
 {%- if execute -%}
     {%- for node in graph.sources.values() if node.package_name == project_name -%}
-        {%- if (node.source_name, node.name) not in audited_entities -%}
+        {%- if [node.source_name, node.name] not in audited_entities -%}
             {{ exceptions.raise_compiler_error(
-                'source ' ~ node.source_name ~ '.' ~ node.name ~ ' is not audited: add it to '
-                ~ 'audited_entities in ' ~ this.name ~ ' (with its base, stg and quarantine models)'
+                'source ' ~ node.source_name ~ '.' ~ node.name ~ ' is not audited: add it to its '
+                ~ 'registry (sources/<system>/entities.yml), run `minzheng generate`, and give it '
+                ~ 'its base, stg and quarantine models'
             ) }}
         {%- endif -%}
     {%- endfor -%}
