@@ -491,10 +491,11 @@ def _smart_assistance_api(sources_dir: Path) -> Iterator[None]:
     if os.environ.get("MINZHENG_SA_API_URL"):
         yield
         return
-    from sources.smart_assistance.server import serve_store
+    from sources.smart_assistance.server import serve_store_in_child
 
     token = secrets.token_urlsafe(24)
-    with serve_store(sources_dir / "smart_assistance" / "store.sqlite", token) as base_url:
+    store = sources_dir / "smart_assistance" / "store.sqlite"
+    with serve_store_in_child(store, token) as base_url:
         os.environ["MINZHENG_SA_API_URL"] = base_url
         os.environ["MINZHENG_SA_API_TOKEN"] = token
         try:

@@ -10,7 +10,10 @@ from __future__ import annotations
 import json
 import os
 import random
+import signal
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -239,16 +242,60 @@ def serve_store(
         thread.join(timeout=5)
 
 
+@contextmanager
+def serve_store_in_child(
+    store_path: Path | str, token: str, host: str = "127.0.0.1"
+) -> Iterator[str]:
+    """Serve the store from a process of its own, as the real platform is another machine: its
+    JSON work runs beside the extract, not under the same GIL. Yields the base URL. The child
+    lives as long as this process: it stops when its stdin closes, however this one ends."""
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "sources.smart_assistance.server"),
+            *("--store", str(store_path), "--host", host, "--port", "0", "--until-stdin-closes"),
+        ],
+        env={**os.environ, "MINZHENG_SA_API_TOKEN": token},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        said = process.stdout.readline()
+        if " at http://" not in said:
+            raise RuntimeError(f"the simulated API did not start (exit code {process.wait()})")
+        yield said.rsplit(" at ", 1)[1].strip()
+    finally:
+        if process.stdin is not None:
+            process.stdin.close()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 @click.command()
 @click.option("--store", "store_path", type=click.Path(exists=True, path_type=Path), required=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8701, show_default=True, type=int)
-def main(store_path: Path, host: str, port: int) -> None:
+@click.option(
+    "--until-stdin-closes",
+    is_flag=True,
+    help="Serve until stdin closes, deaf to SIGINT and SIGTERM (a run stopping gracefully still "
+    "extracts the step in progress): the parent's end is the server's end.",
+)
+def main(store_path: Path, host: str, port: int, until_stdin_closes: bool) -> None:
     """Serve the smart-assistance API from STORE until interrupted."""
     token = os.environ.get("MINZHENG_SA_API_TOKEN", "")
     if not token:
         raise click.UsageError("set MINZHENG_SA_API_TOKEN")
     server = ThreadingHTTPServer((host, port), make_handler(store_path, token, Faults()))
+    server.daemon_threads = True
+    if until_stdin_closes:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        threading.Thread(target=_shut_down_at_eof, args=(server,), daemon=True).start()
     click.echo(f"serving {store_path} at http://{host}:{server.server_address[1]}")
     try:
         server.serve_forever()
@@ -256,6 +303,11 @@ def main(store_path: Path, host: str, port: int) -> None:
         pass
     finally:
         server.server_close()
+
+
+def _shut_down_at_eof(server: ThreadingHTTPServer) -> None:
+    sys.stdin.read()
+    server.shutdown()
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import socket
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import pytest
 
 from sources.common.reach import SourceUnreachable
 from sources.smart_assistance.client import SmartAssistanceClient, SmartAssistanceError
-from sources.smart_assistance.server import Faults, serve_store
+from sources.smart_assistance.server import Faults, serve_store, serve_store_in_child
 
 TOKEN = "test-token"
 UNTIL = "2024-12-31T23:59:59+08:00"
@@ -144,3 +146,42 @@ def test_an_api_on_a_closed_port_is_unreachable_within_its_budget() -> None:
     ):
         list(client.fetch_window("persons", None, UNTIL))
     assert time.monotonic() - began < 0.5
+
+
+def test_the_api_in_a_process_of_its_own_serves_the_same_pages_and_ends_with_its_parent(
+    store_path: Path,
+) -> None:
+    """`minzheng run` serves the simulated platform from a child process: the same pages as the
+    in-thread server, and no server left behind when the run is killed outright."""
+    with serve_store(store_path, TOKEN) as url, _client(url, page_size=500) as client:
+        in_thread = list(client.fetch_window("assistance_cases", None, UNTIL))
+    with serve_store_in_child(store_path, TOKEN) as url, _client(url, page_size=500) as client:
+        in_child = list(client.fetch_window("assistance_cases", None, UNTIL))
+    assert in_child == in_thread and in_child
+
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from sources.smart_assistance.server import serve_store_in_child\n"
+            f"with serve_store_in_child({str(store_path)!r}, {TOKEN!r}) as url:\n"
+            "    print(url, flush=True)\n"
+            "    time.sleep(600)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert parent.stdout is not None
+    url = parent.stdout.readline().strip()
+    assert httpx.get(url, timeout=10).status_code == 401  # serving, and asking for the token
+    parent.kill()
+    parent.wait(timeout=10)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(url, timeout=2)
+        except httpx.TransportError:
+            break  # the child saw its stdin close and shut down
+        assert time.monotonic() < deadline, "the API outlived the process that started it"
+        time.sleep(0.2)
