@@ -6,11 +6,12 @@ copy (`published_copy`). The lanes: `make test-fast` runs everything not marked 
 fixtures, no simulation of a city-year, no pipeline run, no Superset or PostgreSQL); `make test`
 runs all of it.
 
-Both lanes run on two pytest-xdist workers (`--dist loadgroup`). A folder whose session fixture is
-costly (a Superset server, a dbt build, a simulation) is one group, so one worker pays for it; a
-module whose tests share a fixture of their module or folder is one group, so the fixture is made once and its tests
-keep their order; any other test goes to whichever worker is free. The one pipeline run is shared
-by the workers through a file lock: the first to need it makes it.
+With PYTEST_WORKERS (Makefile) either lane runs on pytest-xdist workers (`--dist loadgroup`).
+The superset and warehouse folders are one group each, so one worker makes their server or dbt
+build; a module whose tests share a fixture of their module or folder is one group, so that
+fixture is made once and its tests keep their order; any other test goes to whichever worker is
+free. The one pipeline run is shared by the workers through a file lock: the first to need it
+makes it.
 """
 
 from __future__ import annotations
@@ -49,13 +50,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.timeout(PUBLISHED_TIMEOUT))
         if folder in FOLDER_GROUPS:
             item.add_marker(pytest.mark.xdist_group(folder))
-        elif _uses_module_fixture(item):
+        elif _shares_a_worker_fixture(item):
             item.add_marker(
                 pytest.mark.xdist_group(Path(str(item.path)).relative_to(tests).as_posix())
             )
 
 
-def _uses_module_fixture(item: pytest.Item) -> bool:
+def _shares_a_worker_fixture(item: pytest.Item) -> bool:
     """Shares a fixture made once per worker (beyond this file's and pytest's own)."""
     info = getattr(item, "_fixtureinfo", None)
     definitions = info.name2fixturedefs.values() if info is not None else ()
