@@ -3,10 +3,10 @@
 `published` is the pipeline run once per session (simulate at scale 0.01, then `minzheng run`):
 the e2e and Superset tests read it and never change it; a test that changes data works on its own
 copy (`published_copy`). The lanes: `make test-fast` runs everything not marked `slow` (hand-made
-fixtures, no simulation of a city-year, no pipeline run, no Superset or PostgreSQL); `make test`
-runs all of it.
+fixtures, no simulation of a city-year, no pipeline run, no Superset, Spark or PostgreSQL);
+`make test` runs all of it.
 
-With PYTEST_WORKERS (Makefile) either lane runs on pytest-xdist workers (`--dist loadgroup`).
+Both lanes run on pytest-xdist workers (`--dist loadgroup`, PYTEST_WORKERS in the Makefile).
 The superset and warehouse folders are one group each, so one worker makes their server or dbt
 build; a module whose tests share a fixture of their module or folder is one group, so that
 fixture is made once and its tests keep their order; any other test goes to whichever worker is
@@ -30,8 +30,16 @@ MINZHENG = str(Path(sys.executable).with_name("minzheng"))
 DATA_AS_OF = "2024-12-31"
 # Folders whose every test is slow: the pipeline run, the Superset server, the benchmark.
 SLOW_FOLDERS = {"e2e", "superset", "bench"}
-# Fixtures that simulate the source systems or run the pipeline: a test using one is slow.
-SLOW_FIXTURES = {"simulated", "store_path", "published", "published_copy", "superset_server"}
+# Fixtures that simulate the source systems, run the pipeline or start Superset or Spark: a test
+# using one is slow.
+SLOW_FIXTURES = {
+    "simulated",
+    "store_path",
+    "published",
+    "published_copy",
+    "superset_server",
+    "spark_build",
+}
 # Folders grouped whole on one worker: their session fixtures are worth making once.
 FOLDER_GROUPS = {"superset", "warehouse"}
 # The first test to ask for the published pipeline pays for simulating and running it (about
@@ -39,8 +47,11 @@ FOLDER_GROUPS = {"superset", "warehouse"}
 PUBLISHED_TIMEOUT = 7200
 
 
+# First: xdist reads the groups off the items in its own hook of the same name.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     tests = Path(__file__).parent
+    groups: dict[str, str] = {}
     for item in items:
         folder = Path(str(item.path)).relative_to(tests).parts[0]
         fixtures = set(getattr(item, "fixturenames", ()))
@@ -49,11 +60,56 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if fixtures & {"published", "published_copy", "superset_server"}:
             item.add_marker(pytest.mark.timeout(PUBLISHED_TIMEOUT))
         if folder in FOLDER_GROUPS:
-            item.add_marker(pytest.mark.xdist_group(folder))
+            groups[item.nodeid] = folder
         elif _shares_a_worker_fixture(item):
-            item.add_marker(
-                pytest.mark.xdist_group(Path(str(item.path)).relative_to(tests).as_posix())
-            )
+            groups[item.nodeid] = Path(str(item.path)).relative_to(tests).as_posix()
+        if item.nodeid in groups:
+            item.add_marker(pytest.mark.xdist_group(groups[item.nodeid]))
+    if config.getoption("loadgroup", default=False):
+        _longest_first(items, groups)
+
+
+def _longest_first(items: list[pytest.Item], groups: dict[str, str]) -> None:
+    """Order the workers' units (xdist runs with --no-loadscope-reorder) so that the long ones
+    start first and the short ones fill in at the end. The warehouse folder comes first because
+    it needs no pipeline run: one worker builds it while the other makes the published run."""
+
+    def rank(item: pytest.Item) -> int:
+        folder = Path(str(item.path)).relative_to(Path(__file__).parent).parts[0]
+        if folder == "warehouse":
+            return 0
+        if "published_copy" in getattr(item, "fixturenames", ()):
+            return 1
+        if folder == "superset":
+            return 2
+        return 3 if item.get_closest_marker("slow") else 4
+
+    group_rank: dict[str, int] = {}
+    for item in items:
+        if item.nodeid in groups:
+            group = groups[item.nodeid]
+            group_rank[group] = min(group_rank.get(group, rank(item)), rank(item))
+    unit_rank = {
+        item.nodeid: group_rank[groups[item.nodeid]] if item.nodeid in groups else rank(item)
+        for item in items
+    }
+    items.sort(key=lambda item: unit_rank[item.nodeid])
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if not session.config.getoption("loadgroup", default=False):
+        return
+    # pytest-xdist groups by a suffix of the node id; a pytest that drops it splits the groups.
+    ungrouped = [
+        item.nodeid
+        for item in session.items
+        if item.get_closest_marker("xdist_group") and "@" not in item.nodeid
+    ]
+    if ungrouped:
+        raise pytest.UsageError(
+            f"--dist loadgroup has no effect with this pytest ({pytest.__version__}): "
+            f"{ungrouped[0]} has no @group in its node id; see the pytest pin in pyproject.toml"
+        )
 
 
 def _shares_a_worker_fixture(item: pytest.Item) -> bool:
