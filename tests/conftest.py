@@ -7,11 +7,10 @@ fixtures, no simulation of a city-year, no pipeline run, no Superset, Spark or P
 `make test` runs all of it.
 
 Both lanes run on pytest-xdist workers (`--dist loadgroup`, PYTEST_WORKERS in the Makefile).
-The superset and warehouse folders are one group each, so one worker makes their server or dbt
-build; a module whose tests share a fixture of their module or folder is one group, so that
-fixture is made once and its tests keep their order; any other test goes to whichever worker is
-free. The one pipeline run is shared by the workers through a file lock: the first to need it
-makes it.
+Tests that share a fixture of a folder's conftest or of their module are one group, on one
+worker, so that the fixture (the Superset server, the warehouse build) is made once and its tests
+keep their order; any other test goes to whichever worker is free, the long ones first. The one
+pipeline run is shared by the workers through a file lock: the first to need it makes it.
 """
 
 from __future__ import annotations
@@ -40,8 +39,8 @@ SLOW_FIXTURES = {
     "superset_server",
     "spark_build",
 }
-# Folders grouped whole on one worker: their session fixtures are worth making once.
-FOLDER_GROUPS = {"superset", "warehouse"}
+# Fixture scopes, narrowest first: a test's worker group is the home of its broadest one.
+SCOPES = ("class", "module", "package", "session")
 # The first test to ask for the published pipeline pays for simulating and running it (about
 # 5 minutes alone on 2 cores, several times that on a shared machine).
 PUBLISHED_TIMEOUT = 7200
@@ -59,12 +58,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.slow)
         if fixtures & {"published", "published_copy", "superset_server"}:
             item.add_marker(pytest.mark.timeout(PUBLISHED_TIMEOUT))
-        if folder in FOLDER_GROUPS:
-            groups[item.nodeid] = folder
-        elif _shares_a_worker_fixture(item):
-            groups[item.nodeid] = Path(str(item.path)).relative_to(tests).as_posix()
-        if item.nodeid in groups:
-            item.add_marker(pytest.mark.xdist_group(groups[item.nodeid]))
+        group = _worker_group(item)
+        if group is not None:
+            groups[item.nodeid] = group
+            item.add_marker(pytest.mark.xdist_group(group))
     if config.getoption("loadgroup", default=False):
         _longest_first(items, groups)
 
@@ -112,15 +109,23 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         )
 
 
-def _shares_a_worker_fixture(item: pytest.Item) -> bool:
-    """Shares a fixture made once per worker (beyond this file's and pytest's own)."""
+def _worker_group(item: pytest.Item) -> str | None:
+    """Where the broadest fixture lives that this test shares with others and that each worker
+    makes for itself: a folder's conftest (its session fixture, e.g. the warehouse build, is made
+    once for the folder's tests that use it) or a module. This file's fixtures are shared across
+    the workers, so they group nothing."""
     info = getattr(item, "_fixtureinfo", None)
     definitions = info.name2fixturedefs.values() if info is not None else ()
-    return any(
-        d.scope != "function" and d.baseid not in ("", "tests")
+    shared = [
+        d
         for defs in definitions
         for d in defs
-    )
+        if d.scope in SCOPES and d.baseid not in ("", "tests")
+    ]
+    if not shared:
+        return None
+    broadest = max(shared, key=lambda d: (SCOPES.index(d.scope), -len(d.baseid)))
+    return broadest.baseid.removeprefix("tests/")
 
 
 def pipeline_env(data: Path) -> dict[str, str]:
