@@ -3,7 +3,7 @@
 Two engines, one outcome:
 
 - ``validate_frame``: a pandas frame in an ephemeral context (small tables, e.g. the published KPI
-  grid, and suites that use pandas-only features such as ``row_condition``).
+  grid, and suites whose row conditions are pandas query strings).
 - ``validate_parquet``: GE's SQL datasource on DuckDB over a ``read_parquet`` view of the batch
   files, so a year of raw batches is never loaded into pandas. DuckDB has no regex support in GE,
   so ``ExpectColumnValuesToMatchRegex`` is translated into an ``UnexpectedRowsExpectation`` with
@@ -301,9 +301,11 @@ def for_sql(suite: gx.ExpectationSuite) -> gx.ExpectationSuite:
 
 
 def needs_pandas(suite: gx.ExpectationSuite) -> bool:
-    """Suites with pandas row conditions cannot run on SQL."""
+    """Suites with row conditions written as pandas query strings cannot run on SQL (condition
+    objects can)."""
     return any(
-        getattr(e, "condition_parser", None) == "pandas" or getattr(e, "row_condition", None)
+        getattr(e, "condition_parser", None) == "pandas"
+        or isinstance(getattr(e, "row_condition", None), str)
         for e in suite.expectations
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import great_expectations as gx
 import great_expectations.expectations as gxe
+from great_expectations.expectations.row_conditions import Column
 
 from expectations.severity import BLOCKING
 
@@ -28,26 +29,22 @@ def kpi_progress(expected_rows: int) -> gx.ExpectationSuite:
                 column="actual_value",
                 min_value=0,
                 max_value=1,
-                row_condition='measure_type=="ratio"',
-                condition_parser="pandas",
+                row_condition=Column("measure_type") == "ratio",
                 meta=BLOCKING,
             ),
             gxe.ExpectColumnValuesToNotBeNull(
                 column="target_value",
-                row_condition='target_basis!="monitor"',
-                condition_parser="pandas",
+                row_condition=Column("target_basis") != "monitor",
                 meta=BLOCKING,
             ),
             gxe.ExpectColumnValuesToNotBeNull(
                 column="actual_value",
-                row_condition='target_basis=="explicit"',
-                condition_parser="pandas",
+                row_condition=Column("target_basis") == "explicit",
                 meta=BLOCKING,
             ),
             gxe.ExpectColumnValuesToBeNull(
                 column="target_value",
-                row_condition='target_basis=="monitor"',
-                condition_parser="pandas",
+                row_condition=Column("target_basis") == "monitor",
                 meta=BLOCKING,
             ),
             *[
