@@ -9,8 +9,9 @@ fixtures, no simulation of a city-year, no pipeline run, no Superset, Spark or P
 Both lanes run on pytest-xdist workers (`--dist loadgroup`, PYTEST_WORKERS in the Makefile).
 Tests that share a fixture of a folder's conftest or of their module are one group, on one
 worker, so that the fixture (the Superset server, the warehouse build) is made once and its tests
-keep their order; any other test goes to whichever worker is free, the long ones first. The one
-pipeline run is shared by the workers through a file lock: the first to need it makes it.
+keep their order; the scenarios on copies of the published run are one group too; any other
+test goes to whichever worker is free, the long ones first. The one pipeline run is shared by the
+workers through a file lock: the first to need it makes it.
 """
 
 from __future__ import annotations
@@ -58,7 +59,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.slow)
         if fixtures & {"published", "published_copy", "superset_server"}:
             item.add_marker(pytest.mark.timeout(PUBLISHED_TIMEOUT))
-        group = _worker_group(item)
+        # The scenarios on copies of the published run go to one worker, which makes that run
+        # for them while the other worker builds the warehouse folder (it needs no pipeline).
+        group = "published copies" if "published_copy" in fixtures else _worker_group(item)
         if group is not None:
             groups[item.nodeid] = group
             item.add_marker(pytest.mark.xdist_group(group))
@@ -68,29 +71,28 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def _longest_first(items: list[pytest.Item], groups: dict[str, str]) -> None:
     """Order the workers' units (xdist runs with --no-loadscope-reorder) so that the long ones
-    start first and the short ones fill in at the end. The warehouse folder comes first because
-    it needs no pipeline run: one worker builds it while the other makes the published run."""
+    start first and the short ones fill in at the end: the scenarios on copies of the published
+    run and the warehouse folder at once, one per worker, then Superset, then the rest."""
 
     def rank(item: pytest.Item) -> int:
         folder = Path(str(item.path)).relative_to(Path(__file__).parent).parts[0]
-        if folder == "warehouse":
-            return 0
         if "published_copy" in getattr(item, "fixturenames", ()):
+            return 0
+        if folder == "warehouse":
             return 1
         if folder == "superset":
             return 2
         return 3 if item.get_closest_marker("slow") else 4
 
+    ranks = {item.nodeid: rank(item) for item in items}
     group_rank: dict[str, int] = {}
-    for item in items:
-        if item.nodeid in groups:
-            group = groups[item.nodeid]
-            group_rank[group] = min(group_rank.get(group, rank(item)), rank(item))
-    unit_rank = {
-        item.nodeid: group_rank[groups[item.nodeid]] if item.nodeid in groups else rank(item)
-        for item in items
-    }
-    items.sort(key=lambda item: unit_rank[item.nodeid])
+    for nodeid, group in groups.items():
+        group_rank[group] = min(group_rank.get(group, ranks[nodeid]), ranks[nodeid])
+    items.sort(
+        key=lambda item: (
+            group_rank[groups[item.nodeid]] if item.nodeid in groups else ranks[item.nodeid]
+        )
+    )
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
