@@ -40,6 +40,9 @@ SLOW_FIXTURES = {
     "superset_server",
     "spark_build",
 }
+# The folders whose tests the workers take first, after the scenarios on copies of the published
+# run (rank 0); other slow tests come next (3), the quick ones last (4).
+FOLDER_RANKS = {"warehouse": 1, "superset": 2}
 # Fixture scopes, narrowest first: a test's worker group is the home of its broadest one.
 SCOPES = ("class", "module", "package", "session")
 # The first test to ask for the published pipeline pays for simulating and running it (about
@@ -52,47 +55,35 @@ PUBLISHED_TIMEOUT = 7200
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     tests = Path(__file__).parent
     groups: dict[str, str] = {}
+    ranks: dict[str, int] = {}
     for item in items:
         folder = Path(str(item.path)).relative_to(tests).parts[0]
         fixtures = set(getattr(item, "fixturenames", ()))
-        if folder in SLOW_FOLDERS or SLOW_FIXTURES & fixtures:
+        slow = folder in SLOW_FOLDERS or bool(SLOW_FIXTURES & fixtures)
+        if slow:
             item.add_marker(pytest.mark.slow)
         if fixtures & {"published", "published_copy", "superset_server"}:
             item.add_marker(pytest.mark.timeout(PUBLISHED_TIMEOUT))
         # The scenarios on copies of the published run go to one worker, which makes that run
         # for them while the other worker builds the warehouse folder (it needs no pipeline).
-        group = "published copies" if "published_copy" in fixtures else _worker_group(item)
+        copy = "published_copy" in fixtures
+        group = "published copies" if copy else _worker_group(item)
         if group is not None:
             groups[item.nodeid] = group
             item.add_marker(pytest.mark.xdist_group(group))
+        # The long units first, the short ones fill in at the end.
+        ranks[item.nodeid] = 0 if copy else FOLDER_RANKS.get(folder, 3 if slow else 4)
     if config.getoption("loadgroup", default=False):
-        _longest_first(items, groups)
+        _in_rank_order(items, groups, ranks)
 
 
-def _longest_first(items: list[pytest.Item], groups: dict[str, str]) -> None:
-    """Order the workers' units (xdist runs with --no-loadscope-reorder) so that the long ones
-    start first and the short ones fill in at the end: the scenarios on copies of the published
-    run and the warehouse folder at once, one per worker, then Superset, then the rest."""
-
-    def rank(item: pytest.Item) -> int:
-        folder = Path(str(item.path)).relative_to(Path(__file__).parent).parts[0]
-        if "published_copy" in getattr(item, "fixturenames", ()):
-            return 0
-        if folder == "warehouse":
-            return 1
-        if folder == "superset":
-            return 2
-        return 3 if item.get_closest_marker("slow") else 4
-
-    ranks = {item.nodeid: rank(item) for item in items}
+def _in_rank_order(items: list[pytest.Item], groups: dict[str, str], ranks: dict[str, int]) -> None:
+    """Sort the tests by rank, a group by its best (xdist runs with --no-loadscope-reorder, so
+    this is the order in which the workers take the units)."""
     group_rank: dict[str, int] = {}
     for nodeid, group in groups.items():
         group_rank[group] = min(group_rank.get(group, ranks[nodeid]), ranks[nodeid])
-    items.sort(
-        key=lambda item: (
-            group_rank[groups[item.nodeid]] if item.nodeid in groups else ranks[item.nodeid]
-        )
-    )
+    items.sort(key=lambda item: group_rank.get(groups.get(item.nodeid, ""), ranks[item.nodeid]))
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
