@@ -31,7 +31,9 @@ CITY_CODE = "321200"
 _SQL = Path(__file__).with_name("sql") / "quarter_report.sql"
 _HELD_SQL = Path(__file__).with_name("sql") / "quarter_held_kpis.sql"
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
-_VALUE_COLUMNS = ("实际值", "目标值", "完成率", "状态")
+# Per region: the figures, then the same month of last year and the change (同比).
+_VALUE_COLUMNS = ("实际值", "目标值", "完成率", "状态", "上年同期", "同比增减")
+_WIDTH = len(_VALUE_COLUMNS)
 # 运行编号 of a serving file published before files said which run published them.
 RUN_NOT_RECORDED = "未记录"
 
@@ -215,7 +217,11 @@ def _write_workbook(
         ("报告期", quarter.label_zh),
         ("数据截至", data_as_of),
         ("运行编号", run_id),
-        ("说明", "比率类指标按分子、分母汇总计算;累计类指标为年初至报告期末累计值。"),
+        (
+            "说明",
+            "比率类指标按分子、分母汇总计算;累计类指标为年初至报告期末累计值;"
+            "同比为与上年同月相比,比率类以百分点计。",
+        ),
         *[
             ("暂停更新指标", f"{kpi.kpi_code}: 数据截至 {kpi.figures_as_of}; 原因: {kpi.reason}")
             for kpi in held or []
@@ -237,12 +243,14 @@ def _write_workbook(
         header = ["序号", "指标编码", "指标名称", "单位"]
         sub_header = ["", "", "", ""]
         for _, region_name in regions:
-            header += [region_name, "", "", ""]
+            header += [region_name, *[""] * (_WIDTH - 1)]
             sub_header += list(_VALUE_COLUMNS)
         sheet.append(header)
         sheet.append(sub_header)
-        for column in range(5, 5 + 4 * len(regions), 4):
-            sheet.merge_cells(start_row=2, start_column=column, end_row=2, end_column=column + 3)
+        for column in range(5, 5 + _WIDTH * len(regions), _WIDTH):
+            sheet.merge_cells(
+                start_row=2, start_column=column, end_row=2, end_column=column + _WIDTH - 1
+            )
         for index, (kpi_code, kpi_rows) in enumerate(rows.groupby("kpi_code", sort=False), 1):
             first = kpi_rows.iloc[0]
             by_region = kpi_rows.set_index("region_code")
@@ -255,9 +263,11 @@ def _write_workbook(
                         _number(cell["target_value"]),
                         _number(cell["attainment_ratio"]),
                         cell["status"],
+                        _number(cell["actual_value_last_year"]),
+                        _points(cell["year_on_year_change"], str(first["unit"])),
                     ]
                 else:
-                    line += [None, None, None, "—"]
+                    line += [None, None, None, "—", None, None]
             sheet.append(line)
             _format_row(sheet, sheet.max_row, str(first["unit"]), len(regions))
         sheet.freeze_panes = "E4"
@@ -266,7 +276,7 @@ def _write_workbook(
                 cell.font = Font(bold=True)
                 cell.alignment = Alignment(horizontal="center", vertical="center")
         sheet.column_dimensions["C"].width = 34
-        for column in range(5, 5 + 4 * len(regions)):
+        for column in range(5, 5 + _WIDTH * len(regions)):
             sheet.column_dimensions[get_column_letter(column)].width = 11
     # Document and archive times are the data's: the same figures give the same bytes.
     stamp = datetime.fromisoformat(data_as_of)
@@ -302,11 +312,14 @@ class _DatedZip(ZipFile):
 
 def _format_row(sheet: object, row: int, unit: str, regions: int) -> None:
     value_format = "0.0%" if unit == "ratio" else "#,##0"
+    # A ratio's change is written in percentage points (_points): 0.05 → +5.0个百分点.
+    change_format = '+0.0"个百分点";-0.0"个百分点";0.0' if unit == "ratio" else "+#,##0;-#,##0;0"
+    formats = [value_format, value_format, "0.0%", None, value_format, change_format]
     for offset in range(regions):
-        column = 5 + 4 * offset
-        sheet.cell(row=row, column=column).number_format = value_format  # type: ignore[attr-defined]
-        sheet.cell(row=row, column=column + 1).number_format = value_format  # type: ignore[attr-defined]
-        sheet.cell(row=row, column=column + 2).number_format = "0.0%"  # type: ignore[attr-defined]
+        for index, number_format in enumerate(formats):
+            if number_format is not None:
+                cell = sheet.cell(row=row, column=5 + _WIDTH * offset + index)  # type: ignore[attr-defined]
+                cell.number_format = number_format
 
 
 def _write_csv(figures: pd.DataFrame, path: Path) -> int:
@@ -338,6 +351,8 @@ def _write_csv(figures: pd.DataFrame, path: Path) -> int:
                     _csv_number(row.target_value),
                     _csv_number(row.attainment_ratio),
                     row.status,
+                    _csv_number(row.actual_value_last_year),
+                    _csv_number(row.year_on_year_change),
                     str(row.period_month)[:7],
                 ]
             )
@@ -346,6 +361,14 @@ def _write_csv(figures: pd.DataFrame, path: Path) -> int:
 
 def _unit_zh(unit: object) -> str:
     return {"ratio": "比率", "count": "个/人次", "milestone": "完成(1/0)"}.get(str(unit), str(unit))
+
+
+def _points(change: object, unit: str) -> float | None:
+    """A ratio's change in percentage points, as the bureau's tables state 同比; a count's as is."""
+    number = _number(change)
+    if number is None or unit != "ratio":
+        return number
+    return round(number * 100, 6)
 
 
 def _number(value: object) -> float | None:

@@ -16,6 +16,7 @@ from minzheng.stopping import NOT_STARTED
 from minzheng.warehouse_plugin import register_udfs
 
 _KPI_SQL = Path(__file__).with_name("sql") / "run_summary_kpi.sql"
+_UNMEASURED_SQL = Path(__file__).with_name("sql") / "run_summary_unmeasured.sql"
 _HELD_SQL = Path(__file__).with_name("sql") / "run_summary_held.sql"
 _LAYER_SCHEMAS = ("staging", "quarantine", "conformed", "marts", "kpi")
 # Built by dbt_project/models/audit: one row per raw batch, and the same summed per entity.
@@ -395,11 +396,19 @@ def _print_built_figures(paths: Paths) -> None:
     if paths.serving.exists():
         with duckdb.connect(str(paths.serving), read_only=True) as connection:
             statuses = connection.execute(_KPI_SQL.read_text(encoding="utf-8")).fetchall()
+            unmeasured = connection.execute(_UNMEASURED_SQL.read_text(encoding="utf-8")).fetchall()
         if statuses:
             echo(f"KPI status at city level, {statuses[0][6]:%Y-%m}:")
             echo("  line  KPIs  达标  序时达标  滞后  监测")
             for line, kpis, met, on_pace, behind, monitored, _ in statuses:
                 echo(f"  {line:<4}  {kpis:>4}  {met:>4}  {on_pace:>8}  {behind:>4}  {monitored:>4}")
+        if unmeasured:
+            echo(
+                f"KPIs of the {unmeasured[0][0]} plan without a measure (no figures until a "
+                "kpi_measure__<code> model computes them):"
+            )
+            for _, kpi_code, kpi_name_zh in unmeasured:
+                echo(f"  {kpi_code}  {kpi_name_zh}")
         _print_held(held_kpis(paths.serving))
 
 

@@ -10,10 +10,15 @@ from expectations.severity import BLOCKING
 
 # 无数据: a ratio of 0 of 0; 不公开: a small cell about children, withheld.
 STATUSES = ["达标", "序时达标", "滞后", "监测", "无数据", "不公开"]
+# A plan gives a target (explicit or implied) or only monitors; the year before a plan is its
+# baseline, with no target either.
+TARGETED = ["explicit", "implied"]
+UNTARGETED = ["monitor", "baseline"]
+TARGET_BASES = TARGETED + UNTARGETED
 
 
 def kpi_progress(expected_rows: int) -> gx.ExpectationSuite:
-    """``expected_rows``: every measured KPI × reported month × its regions (from the catalog)."""
+    """``expected_rows``: every KPI a year reports × reported month × its regions."""
     return gx.ExpectationSuite(
         name="published.kpi.kpi_progress",
         expectations=[
@@ -32,9 +37,12 @@ def kpi_progress(expected_rows: int) -> gx.ExpectationSuite:
                 row_condition=Column("measure_type") == "ratio",
                 meta=BLOCKING,
             ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="target_basis", value_set=TARGET_BASES, meta=BLOCKING
+            ),
             gxe.ExpectColumnValuesToNotBeNull(
                 column="target_value",
-                row_condition=Column("target_basis") != "monitor",
+                row_condition=Column("target_basis").is_in(TARGETED),
                 meta=BLOCKING,
             ),
             gxe.ExpectColumnValuesToNotBeNull(
@@ -44,7 +52,7 @@ def kpi_progress(expected_rows: int) -> gx.ExpectationSuite:
             ),
             gxe.ExpectColumnValuesToBeNull(
                 column="target_value",
-                row_condition=Column("target_basis") == "monitor",
+                row_condition=Column("target_basis").is_in(UNTARGETED),
                 meta=BLOCKING,
             ),
             *[

@@ -1,6 +1,7 @@
 -- KPI figures for the provincial quarterly report: the last month of the quarter with data,
--- every KPI of the catalog (in catalog order) for the city and each district. The figures of a
--- past quarter are as of its last day, not of the day the file was built.
+-- every KPI of that month's plan year in the catalog (in catalog order; one without a measure has
+-- no figures) for the city and each district, with the same month of last year (同比). The
+-- figures of a past quarter are as of its last day, not of the day the file was built.
 with report_month as (
     select max(period_month) as period_month
     from kpi.kpi_progress
@@ -30,6 +31,8 @@ progress as (
         kpi_progress.target_value,
         kpi_progress.attainment_ratio,
         kpi_progress.status,
+        kpi_progress.actual_value_last_year,
+        kpi_progress.year_on_year_change,
         kpi_progress.period_month,
         least(kpi_progress.data_as_of, cast($quarter_end as date)) as data_as_of
     from kpi.kpi_progress
@@ -51,6 +54,8 @@ select
     progress.target_value,
     progress.attainment_ratio,
     progress.status,
+    progress.actual_value_last_year,
+    progress.year_on_year_change,
     progress.period_month,
     progress.data_as_of
 from catalog

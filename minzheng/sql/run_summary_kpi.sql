@@ -1,4 +1,5 @@
--- KPI statuses per action line at the city level, for the latest month published.
+-- KPI statuses per action line at the city level, for the latest month published of the current
+-- plan year.
 select
     progress.action_line,
     count(*) as kpis,
@@ -12,6 +13,8 @@ inner join kpi.kpi_catalog as catalog
     on progress.kpi_code = catalog.kpi_code
         and progress.plan_year = catalog.plan_year
 where progress.region_level = 'city'
-    and progress.period_month = (select max(period_month) from kpi.kpi_progress)
+    and progress.period_month = (
+        select max(period_month) from kpi.kpi_progress where is_current_plan_year
+    )
 group by progress.action_line
 order by min(catalog.catalog_order)

@@ -482,8 +482,13 @@ class Design:
             "attainment_display",
             "status",
         ]
-        if any(d["name"] == "figures_display" for d in ds.dimensions):
-            columns.append("figures_display")  # 数据暂停更新, why and the figures' date
+        present = {d["name"] for d in ds.dimensions}
+        # 同比, then 数据暂停更新 (why, and the figures' date), where the serving file has them.
+        columns += [
+            name
+            for name in ("last_year_display", "year_on_year_display", "figures_display")
+            if name in present
+        ]
         regions = len(self.served.districts)
         rows = sum(1 + regions * kpi.has_districts for kpi in kpis)
         formatting = [

@@ -53,11 +53,42 @@ def test_kpi_grid_covers_every_action_line_region_and_month(data_env: dict[str, 
         expected_regions = CITY if kpi.scope == "city" else COUNTIES | CITY
         assert set(rows["region_code"]) == expected_regions, kpi.kpi_code
         kpi_months = set(months[rows.index])
-        assert kpi_months == {f"2024-{m:02d}" for m in range(1, 13)}, kpi.kpi_code
+        # The plan year, and the year before it as the baseline of 同比.
+        assert kpi_months == {f"{y}-{m:02d}" for y in (2023, 2024) for m in range(1, 13)}
+        planned, baseline = rows[rows["plan_year"] == 2024], rows[rows["plan_year"] == 2023]
+        assert set(planned["target_basis"]) == {kpi.target_basis}, kpi.kpi_code
+        assert set(baseline["target_basis"]) == {"baseline"}, kpi.kpi_code
+        assert baseline["target_value"].isna().all(), kpi.kpi_code
+        assert set(baseline["status"]) <= {"监测", "无数据", "不公开"}, kpi.kpi_code
         if kpi.target_basis == "explicit":
-            assert rows["actual_value"].notna().all(), kpi.kpi_code
+            assert planned["actual_value"].notna().all(), kpi.kpi_code
     assert not progress.duplicated(["kpi_code", "period_month", "region_code"]).any()
     assert set(progress["status"]) <= {"达标", "序时达标", "滞后", "监测", "无数据", "不公开"}
+    assert set(progress.loc[progress["is_current_plan_year"], "plan_year"]) == {2024}
+
+
+def test_every_figure_carries_the_same_month_of_last_year(data_env: dict[str, str]) -> None:
+    """同比 on the whole city-year: each 2024 row holds its 2023 row's figure as that row shows
+    it (none where it is withheld or 0 of 0) and the change; the baseline year has none."""
+    progress = _progress(data_env)
+    keys = ["kpi_code", "region_code", "month"]
+    progress["month"] = pd.to_datetime(progress["period_month"]).dt.month
+    current = progress[progress["plan_year"] == 2024].set_index(keys)
+    last = progress[progress["plan_year"] == 2023].set_index(keys)
+    assert progress.loc[progress["plan_year"] == 2023, "actual_value_last_year"].isna().all()
+    pd.testing.assert_series_equal(
+        current["actual_value_last_year"],
+        last["actual_value"].reindex(current.index),
+        check_names=False,
+    )
+    both = current.dropna(subset=["actual_value", "actual_value_last_year"])
+    assert len(both) > 0.5 * len(current)
+    change = both["actual_value"] - both["actual_value_last_year"]
+    assert (both["year_on_year_change"] - change).abs().max() < 1e-9
+    assert current.loc[current["actual_value"].isna(), "year_on_year_change"].isna().all()
+    growing = both[both["actual_value_last_year"] != 0]
+    ratio = change[growing.index] / growing["actual_value_last_year"].abs()
+    assert (growing["year_on_year_change_ratio"] - ratio).abs().max() < 1e-9
 
 
 def test_kpi_values_equal_the_simulators_bookkeeping(data_env: dict[str, str]) -> None:

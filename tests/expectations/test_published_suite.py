@@ -32,6 +32,10 @@ ROW = {
         ({"actual_value": None}, "expect_column_values_to_not_be_null on actual_value"),
         ({"target_basis": "monitor"}, "expect_column_values_to_be_null on target_value"),
         ({"target_basis": "monitor", "target_value": None}, None),
+        ({"target_basis": "baseline"}, "expect_column_values_to_be_null on target_value"),
+        ({"target_basis": "baseline", "target_value": None}, None),
+        ({"target_basis": "implied", "target_value": None}, "expect_column_values_to_not_be_null"),
+        ({"target_basis": "guessed"}, "expect_column_values_to_be_in_set on target_basis"),
     ],
     ids=[
         "clean",
@@ -41,6 +45,10 @@ ROW = {
         "explicit without actual",
         "monitor with a target",
         "monitor without a target",
+        "baseline with a target",
+        "baseline without a target",
+        "implied without a target",
+        "unknown basis",
     ],
 )
 def test_each_conditional_rule_applies_to_its_rows_only(

@@ -116,11 +116,14 @@ def test_published_check_passes_a_complete_grid_and_records_docs(
     with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as connection:
         connection.execute("create schema kpi; create schema conformed")
         connection.execute(
-            "create table kpi.kpi_catalog as select 'city' as scope, 2025 as plan_year, "
-            "true as has_measure"
+            "create table kpi.kpi_plan_by_year as select 'city' as scope, 2025 as plan_year"
         )
         connection.execute(
             "create table conformed.dim_calendar as select 2025 as plan_year, true as is_reported"
+        )
+        connection.execute(
+            "create table conformed.dim_region as select '321200' as region_code, "
+            "'city' as region_level"
         )
         connection.execute(
             "create table kpi.kpi_progress as select 'K01' as kpi_code, '2025-03' as period_month, "

@@ -160,11 +160,14 @@ def _warehouse_with_kpi_grid(warehouse: Path, *, actual_value: float) -> None:
     with duckdb.connect(str(warehouse)) as connection:
         connection.execute("create schema kpi; create schema conformed")
         connection.execute(
-            "create table kpi.kpi_catalog as "
-            "select 'city' as scope, 2024 as plan_year, true as has_measure"
+            "create table kpi.kpi_plan_by_year as select 'city' as scope, 2024 as plan_year"
         )
         connection.execute(
             "create table conformed.dim_calendar as select 2024 as plan_year, true as is_reported"
+        )
+        connection.execute(
+            "create table conformed.dim_region as select '321200' as region_code, "
+            "'city' as region_level"
         )
         connection.execute(
             "create table kpi.kpi_progress as select 'K01' as kpi_code, "

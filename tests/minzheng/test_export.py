@@ -49,22 +49,36 @@ def _serving(path: Path) -> None:
         rows = []
         for month in (9, 12):
             for code, name, level in REGIONS:
-                rows.append(("SA01", f"2024-{month:02d}-01", code, name, level, 0.9, 1.0, "滞后"))
+                rows.append(
+                    ("SA01", f"2024-{month:02d}-01", code, name, level, 0.9, 1.0, "滞后", 0.75)
+                )
             rows.append(
-                ("EC01", f"2024-{month:02d}-01", "321200", "泰州市", "city", 5.0, 6.0, "序时达标")
+                (
+                    "EC01",
+                    f"2024-{month:02d}-01",
+                    "321200",
+                    "泰州市",
+                    "city",
+                    5.0,
+                    6.0,
+                    "序时达标",
+                    8,
+                )
             )
         connection.execute(
             """
             create table kpi.kpi_progress (
                 kpi_code varchar, period_month date, region_code varchar, region_name varchar,
                 region_level varchar, actual_value double, target_value double,
-                attainment_ratio double, status varchar, data_as_of date
+                attainment_ratio double, status varchar, actual_value_last_year double,
+                year_on_year_change double, data_as_of date
             )
             """
         )
         connection.executemany(
-            "insert into kpi.kpi_progress values (?, ?, ?, ?, ?, ?, ?, ? / ?, ?, '2024-12-31')",
-            [(*r[:7], r[5], r[6], r[7]) for r in rows],
+            "insert into kpi.kpi_progress values"
+            " (?, ?, ?, ?, ?, ?, ?, ? / ?, ?, ?, ? - ?, '2024-12-31')",
+            [(*r[:7], r[5], r[6], r[7], r[8], r[5], r[8]) for r in rows],
         )
 
 
@@ -81,21 +95,37 @@ def test_quarter_export_reads_back_and_is_reproducible(tmp_path: Path) -> None:
     sheet = book["社会救助暖心行动"]
     assert sheet.freeze_panes == "E4"
     assert [c.value for c in sheet[2]][4] == "泰州市"
-    assert [c.value for c in sheet[3]][4:8] == ["实际值", "目标值", "完成率", "状态"]
+    assert [c.value for c in sheet[3]][4:10] == [
+        "实际值",
+        "目标值",
+        "完成率",
+        "状态",
+        "上年同期",
+        "同比增减",
+    ]
+    assert [c.value for c in sheet[2]][10] == "海陵区"
     sa01, sa02 = list(sheet.iter_rows(min_row=4, values_only=True))
-    assert sa01[1:3] == ("SA01", "临时救助急难发生地直接实施率") and sa01[4:8] == (
+    assert sa01[1:3] == ("SA01", "临时救助急难发生地直接实施率") and sa01[4:10] == (
         0.9,
         1.0,
         0.9,
         "滞后",
+        0.75,
+        15.0,  # 0.75 → 0.9: 15 percentage points
     )
+    # A KPI of the plan without a measure is listed, with no figures: not silently missing.
     assert sa02[1] == "SA02" and sa02[4] is None and sa02[7] == "—"
     assert sheet.cell(row=4, column=5).number_format == "0.0%"
+    assert sheet.cell(row=4, column=10).number_format.startswith('+0.0"个百分点"')
+    ec01 = next(book["养老服务提质行动"].iter_rows(min_row=4, values_only=True))
+    assert ec01[4:10] == (5.0, 6.0, 5.0 / 6.0, "序时达标", 8.0, -3.0)
 
     csv_bytes = result.csv.read_bytes()
     assert csv_bytes.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(csv_bytes.decode("utf-8-sig").splitlines()))
     assert rows[0][:2] == ["行动", "指标编码"] and len(rows) == 1 + 4
+    assert rows[0][-3:] == ["上年同期", "同比增减", "报告月份"]
+    assert [r[-3:-1] for r in rows[1:] if r[1] == "SA01"] == [["0.75", "0.15"]] * 3
     assert {r[-1] for r in rows[1:]} == {"2024-12"}
 
     manifest = json.loads(result.manifest.read_text(encoding="utf-8"))
@@ -147,11 +177,13 @@ def test_withheld_and_no_data_cells_are_exported_as_such_with_the_rule(tmp_path:
     with duckdb.connect(str(serving)) as connection:
         connection.execute(
             "update kpi.kpi_progress set actual_value = null, attainment_ratio = null,"
-            " status = '不公开' where kpi_code = 'SA01' and region_code = '321203'"
+            " year_on_year_change = null, status = '不公开'"
+            " where kpi_code = 'SA01' and region_code = '321203'"
         )
         connection.execute(
             "update kpi.kpi_progress set actual_value = null, attainment_ratio = null,"
-            " status = '无数据' where kpi_code = 'SA01' and region_code = '321202'"
+            " year_on_year_change = null, status = '无数据'"
+            " where kpi_code = 'SA01' and region_code = '321202'"
         )
     result = export_quarter(serving, tmp_path / "exports", Quarter.parse("2024Q4"))
 
@@ -159,10 +191,10 @@ def test_withheld_and_no_data_cells_are_exported_as_such_with_the_rule(tmp_path:
     cover = {row[0]: row[1] for row in book["封面"].iter_rows(values_only=True) if row[0]}
     assert cover["不公开"] == SMALL_CELL_RULE and cover["无数据"] == NO_DATA_RULE
     sa01 = next(book["社会救助暖心行动"].iter_rows(min_row=4, values_only=True))
-    city, hailing, gaogang = sa01[4:8], sa01[8:12], sa01[12:16]
-    assert city == (0.9, 1.0, 0.9, "滞后")
-    assert hailing == (None, 1.0, None, "无数据")
-    assert gaogang == (None, 1.0, None, "不公开")
+    city, hailing, gaogang = sa01[4:10], sa01[10:16], sa01[16:22]
+    assert city == (0.9, 1.0, 0.9, "滞后", 0.75, 15.0)
+    assert hailing == (None, 1.0, None, "无数据", 0.75, None)
+    assert gaogang == (None, 1.0, None, "不公开", 0.75, None)
 
     rows = list(csv.reader(result.csv.read_text(encoding="utf-8-sig").splitlines()))
     by_region = {r[4]: r for r in rows[1:] if r[1] == "SA01"}
@@ -171,3 +203,34 @@ def test_withheld_and_no_data_cells_are_exported_as_such_with_the_rule(tmp_path:
     assert by_region["321200"][9] == "滞后"
     manifest = json.loads(result.manifest.read_text(encoding="utf-8"))
     assert manifest["notes"] == {"无数据": NO_DATA_RULE, "不公开": SMALL_CELL_RULE}
+
+
+def test_each_quarter_follows_the_plan_of_its_year(tmp_path: Path) -> None:
+    """A 2025 plan beside 2024's: 2025Q1 lists the 2025 plan's KPIs (a new target, a KPI without
+    a measure shown as such, a dropped KPI gone) with 同比 against 2024; 2024Q4 keeps 2024's plan."""
+    serving = tmp_path / "minzheng.duckdb"
+    _serving(serving)
+    with duckdb.connect(str(serving)) as connection:
+        connection.execute(
+            """
+            insert into kpi.kpi_catalog values
+                (2025, 1, 'SA01', 'SA', '社会救助暖心行动', '临时救助急难发生地直接实施率', 'ratio'),
+                (2025, 3, 'SA09', 'SA', '社会救助暖心行动', '尚无度量的新指标', 'ratio')
+            """
+        )
+        connection.execute(
+            "insert into kpi.kpi_progress select kpi_code, period_month + interval 6 month,"
+            " region_code, region_name, region_level, 0.95, 0.98, 0.95 / 0.98, '滞后', 0.9, 0.05,"
+            " '2025-03-31' from kpi.kpi_progress"
+            " where kpi_code = 'SA01' and period_month = '2024-09-01'"
+        )
+    result = export_quarter(serving, tmp_path / "exports", Quarter.parse("2025Q1"))
+    sheets = load_workbook(result.workbook)
+    assert sheets.sheetnames == ["封面", "社会救助暖心行动"]
+    sa01, sa09 = list(sheets["社会救助暖心行动"].iter_rows(min_row=4, values_only=True))
+    assert sa01[1] == "SA01" and sa01[4:10] == (0.95, 0.98, 0.95 / 0.98, "滞后", 0.9, 5.0)
+    assert sa09[1:3] == ("SA09", "尚无度量的新指标") and sa09[7] == "—"
+    earlier = load_workbook(
+        export_quarter(serving, tmp_path / "q4", Quarter.parse("2024Q4")).workbook
+    )
+    assert earlier.sheetnames == ["封面", "社会救助暖心行动", "养老服务提质行动"]

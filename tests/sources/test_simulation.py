@@ -60,6 +60,26 @@ def test_deterministic_for_a_seed(tmp_path: Path) -> None:
     )
 
 
+def test_a_simulation_runs_across_the_year_boundary(tmp_path: Path) -> None:
+    """`simulate --end 2025-12-31`: three years of records, every day of 2025 delivered, and the
+    bookkeeping's figures are the last year's (2025), not empty ones."""
+    from datetime import date
+
+    out = tmp_path / "sources"
+    summary = simulate(out, scale=0.003, seed=5, end=date(2025, 12, 31), progress=False)
+    assert summary["end"] == "2025-12-31"
+    deaths = list_inbox_files(out / "civil_registry" / "inbox", "deaths")
+    by_year = pd.Series([p.name.split("_")[1][:4] for p in deaths]).value_counts().to_dict()
+    assert by_year == {"2023": 365, "2024": 366, "2025": 365}
+    cases = _table(out / "smart_assistance" / "store.sqlite", "assistance_cases")
+    opened = pd.to_datetime(cases["applied_date"]).dt.year.value_counts()
+    # The third year is as busy as the others (cases opened before 2023 are in the store too).
+    assert opened.get(2025, 0) > 0.5 * opened[2024], opened.to_dict()
+    truth = pd.read_csv(out / "_bookkeeping" / "kpi_truth.csv", dtype={"region_code": str})
+    assert set(truth["period_month"].str[:4]) == {"2025"}
+    assert truth.groupby("kpi_code")["numerator"].sum().gt(0).mean() > 0.8
+
+
 def test_magnitudes_follow_the_domain(simulated: dict[str, Any], store_path: Path) -> None:
     cases = _table(store_path, "assistance_cases")
     active = cases[cases["case_status"] == "已批准"].groupby("case_type").size()

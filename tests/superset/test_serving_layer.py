@@ -497,3 +497,45 @@ def test_publish_swap_is_served_at_once(superset_server: SupersetServer) -> None
     cached, after = rows()
     assert not cached
     assert any(row["region_name"] == "测试新区" for row in after)
+
+
+def test_the_progress_tables_show_the_same_month_of_last_year(
+    superset_server: SupersetServer,
+) -> None:
+    """同比 beside every figure of an action line's table: last year's value and the signed change
+    (percentage points for ratios) as the served rows give them, '—' where there is none."""
+    client = superset_server.admin()
+    charts = client.get("/api/v1/dashboard/line-sa/charts").json()["result"]
+    chart = next(c for c in charts if "各指标进度" in c["slice_name"])
+    response = client.get(f"/api/v1/chart/{chart['id']}/data/")
+    assert response.status_code == 200, response.text
+    shown = {
+        (row["kpi_label"].split()[0], row["region_name"]): (
+            row["last_year_display"],
+            row["year_on_year_display"],
+        )
+        for row in response.json()["result"][0]["data"]
+    }
+    with duckdb.connect(str(superset_server.serving), read_only=True) as connection:
+        served = connection.execute(
+            "select kpi_code, region_name, measure_type, actual_value_last_year,"
+            " year_on_year_change from kpi.kpi_progress where action_line = 'SA'"
+            " and period_month = (select max(period_month) from kpi.kpi_progress"
+            " where is_current_plan_year)"
+        ).fetchall()
+    assert len(shown) == len(served)
+
+    def display(value: float | None, ratio: bool, signed: bool) -> str:
+        if value is None:
+            return "—"
+        if ratio:
+            return f"{value * 100:+.1f}个百分点" if signed else f"{value * 100:.1f}%"
+        return f"{round(value):+,}" if signed else f"{round(value):,}"
+
+    for kpi_code, region_name, measure_type, last_year, change in served:
+        ratio = measure_type == "ratio"
+        assert shown[(kpi_code, region_name)] == (
+            display(last_year, ratio, signed=False),
+            display(change, ratio, signed=True),
+        ), (kpi_code, region_name)
+    assert sum(change != "—" for _, change in shown.values()) > len(shown) / 2

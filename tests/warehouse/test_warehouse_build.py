@@ -76,15 +76,19 @@ def check(
 
 
 def test_grid_has_every_month_region_and_kpi(progress: dict) -> None:
-    # The hand-built KPIs: 6 with city,district scope × 12 months × 7 regions + EC10 (city) × 12.
+    # The hand-built KPIs: 6 with city,district scope × 12 months × 7 regions + EC10 (city) × 12,
+    # in the plan year (2024) and in its baseline year (2023).
     hand_built = {"SA01", "SA03", "EC10", "EC11", "CH04", "SP04", "SS03"}
-    progress = {key: row for key, row in progress.items() if key[0] in hand_built}
-    assert len(progress) == 6 * 12 * 7 + 12
+    rows = {key: row for key, row in progress.items() if key[0] in hand_built}
+    baseline = {key: row for key, row in rows.items() if row["plan_year"] == 2023}
+    progress = {key: row for key, row in rows.items() if row["plan_year"] == 2024}
+    assert len(progress) == len(baseline) == 6 * 12 * 7 + 12
+    assert {row["target_basis"] for row in baseline.values()} == {"baseline"}
+    assert all(row["target_value"] is None for row in baseline.values())
     regions_by_kpi: dict[str, set[str]] = {}
     for (kpi, _, region), row in progress.items():
         regions_by_kpi.setdefault(kpi, set()).add(region)
         assert row["data_as_of"] == date(2024, 12, 31)
-        assert row["plan_year"] == 2024
         assert row["region_level"] == ("city" if region == CITY else "county")
     assert regions_by_kpi.pop("EC10") == {CITY}
     assert set(regions_by_kpi) == {"SA01", "SA03", "EC11", "CH04", "SP04", "SS03"}

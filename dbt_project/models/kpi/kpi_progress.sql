@@ -1,13 +1,15 @@
--- 指标进度: one row per (kpi_code, period_month, region_code) for every measured KPI, every reported
--- month of its plan year, the city and (where the scope includes districts) each district.
+-- 指标进度: one row per (kpi_code, period_month, region_code) for every KPI a year reports
+-- (kpi_plan_by_year: the year's plan, or the next plan's KPIs as its baseline), every reported
+-- month, the city and (where the scope includes districts) each district.
 -- The city row sums the county-level numerators and denominators (incl. city-registered rows at
--- 321200); ratios are never averaged. A ratio with nothing to measure (0 of 0) is 无数据. A district's
--- figure about children resting on fewer than var small_cell_min_children children is withheld
--- (不公开: figure, attainment and status), and so is a second district when one alone would be
--- withheld (the city total minus the others would give it away); city totals stay.
+-- the city's own code); ratios are never averaged. A ratio with nothing to measure (0 of 0) is
+-- 无数据. A district's figure about children resting on fewer than var small_cell_min_children
+-- children is withheld (不公开: figure, attainment and status), and so is a second district when one
+-- alone would be withheld (the city total minus the others would give it away); city totals stay.
+-- Every row carries the same month of the previous year and the change (同比) when both are shown.
 with
 
-catalog as (
+plan_kpis as (
 
     select
         plan_year,
@@ -19,8 +21,7 @@ catalog as (
         scope,
         target_basis,
         target_value
-    from {{ ref('kpi_catalog') }}
-    where has_measure
+    from {{ ref('kpi_plan_by_year') }}
 
 ),
 
@@ -29,6 +30,7 @@ calendar as (
     select
         period_month,
         plan_year,
+        is_current_plan_year,
         month_of_year
     from {{ ref('dim_calendar') }}
     where is_reported
@@ -130,30 +132,31 @@ measures_by_region as (
 grid as (
 
     select
-        catalog.plan_year,
-        catalog.kpi_code,
-        catalog.action_line,
-        catalog.kpi_name_zh,
-        catalog.measure_type,
-        catalog.comparator,
-        catalog.target_basis,
+        plan_kpis.plan_year,
+        plan_kpis.kpi_code,
+        plan_kpis.action_line,
+        plan_kpis.kpi_name_zh,
+        plan_kpis.measure_type,
+        plan_kpis.comparator,
+        plan_kpis.target_basis,
         calendar.period_month,
+        calendar.is_current_plan_year,
         calendar.month_of_year,
         regions.region_code,
         regions.region_name,
         regions.region_level,
         case
-            when catalog.scope = 'each_district' and regions.region_level = 'city'
-                then catalog.target_value * districts.district_count
-            else catalog.target_value
+            when plan_kpis.scope = 'each_district' and regions.region_level = 'city'
+                then plan_kpis.target_value * districts.district_count
+            else plan_kpis.target_value
         end as target_value
-    from catalog
+    from plan_kpis
     inner join calendar
-        on catalog.plan_year = calendar.plan_year
+        on plan_kpis.plan_year = calendar.plan_year
     inner join regions
         on
             regions.region_level = 'city'
-            or catalog.scope like '%district%'
+            or plan_kpis.scope like '%district%'
     cross join districts
 
 ),
@@ -259,13 +262,30 @@ protected as (
 
     select
         valued.*,
-        withheld.region_code is not null as is_withheld
+        withheld.region_code is not null as is_withheld,
+        case when withheld.region_code is null then valued.actual_value end as shown_value
     from valued
     left join withheld
         on
             valued.kpi_code = withheld.kpi_code
             and valued.period_month = withheld.period_month
             and valued.region_code = withheld.region_code
+
+),
+
+-- 同比: the same month of the previous year, as it was shown (a withheld cell stays withheld).
+compared as (
+
+    select
+        protected.*,
+        last_year.shown_value as actual_value_last_year
+    from protected
+    left join protected as last_year
+        on
+            protected.kpi_code = last_year.kpi_code
+            and protected.region_code = last_year.region_code
+            and protected.month_of_year = last_year.month_of_year
+            and protected.plan_year - 1 = last_year.plan_year
 
 ),
 
@@ -277,12 +297,18 @@ final as (
         kpi_name_zh,
         period_month,
         cast(plan_year as integer) as plan_year,
+        is_current_plan_year,
         region_code,
         region_name,
         region_level,
         case when not is_withheld then numerator end as numerator,
         case when not is_withheld then denominator end as denominator,
-        case when not is_withheld then actual_value end as actual_value,
+        shown_value as actual_value,
+        actual_value_last_year,
+        shown_value - actual_value_last_year as year_on_year_change,
+        cast(
+            (shown_value - actual_value_last_year) / nullif(abs(actual_value_last_year), 0) as double
+        ) as year_on_year_change_ratio,
         cast(target_value as double) as target_value,
         comparator,
         target_basis,
@@ -312,7 +338,7 @@ final as (
         'current' as figures_status,
         cast(null as timestamp) as held_since,
         cast(null as {{ dbt.type_string() }}) as held_reason
-    from protected
+    from compared
 
 )
 

@@ -1,10 +1,28 @@
--- 月份维度: every month of every plan year in kpi_targets.
+-- 月份维度: every month of every plan year in kpi_targets, and of the year before each plan year
+-- that has no plan of its own (the baseline its figures are compared with, 同比).
 with
 
-plan_years as (
+plans as (
 
     select distinct plan_year
     from {{ ref('kpi_targets') }}
+
+),
+
+plan_years as (
+
+    select
+        plan_year,
+        true as has_plan
+    from plans
+    union all
+    select
+        plans.plan_year - 1 as plan_year,
+        false as has_plan
+    from plans
+    left join plans as previous
+        on plans.plan_year - 1 = previous.plan_year
+    where previous.plan_year is null
 
 ),
 
@@ -23,6 +41,7 @@ months as (
 
     select
         plan_years.plan_year,
+        plan_years.has_plan,
         month_numbers.month_of_year,
         cast(
             cast(plan_years.plan_year as {{ dbt.type_string() }})
@@ -36,17 +55,38 @@ months as (
 
 ),
 
+reported as (
+
+    select
+        *,
+        coalesce(period_month <= {{ data_as_of() }}, false) as is_reported
+    from months
+
+),
+
+-- The plan the dashboards follow: the latest plan year whose months have begun.
+current_plan as (
+
+    select max(plan_year) as plan_year
+    from reported
+    where has_plan and is_reported
+
+),
+
 final as (
 
     select
-        period_month,
-        {{ month_end('period_month') }} as period_end,
-        {{ previous_year_end('period_month') }} as previous_year_end,
-        cast(plan_year as integer) as plan_year,
-        cast(month_of_year as integer) as month_of_year,
-        cast(floor((month_of_year - 1) / 3) + 1 as integer) as quarter_of_year,
-        coalesce(period_month <= {{ data_as_of() }}, false) as is_reported
-    from months
+        reported.period_month,
+        {{ month_end('reported.period_month') }} as period_end,
+        {{ previous_year_end('reported.period_month') }} as previous_year_end,
+        cast(reported.plan_year as integer) as plan_year,
+        reported.has_plan,
+        coalesce(reported.plan_year = current_plan.plan_year, false) as is_current_plan_year,
+        cast(reported.month_of_year as integer) as month_of_year,
+        cast(floor((reported.month_of_year - 1) / 3) + 1 as integer) as quarter_of_year,
+        reported.is_reported
+    from reported
+    cross join current_plan
 
 )
 
