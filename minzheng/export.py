@@ -26,8 +26,6 @@ from openpyxl.writer.excel import ExcelWriter
 
 from minzheng.publish import publication
 
-REPORTING_UNIT = "泰州市民政局"
-CITY_CODE = "321200"
 _SQL = Path(__file__).with_name("sql") / "quarter_report.sql"
 _HELD_SQL = Path(__file__).with_name("sql") / "quarter_held_kpis.sql"
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
@@ -156,7 +154,8 @@ def export_quarter(
     staging = exports_dir / f".{quarter.label}.tmp"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    stem = f"泰州市民政五大行动指标季报_{quarter.label}"
+    city = _city_name(figures)
+    stem = f"{city}民政五大行动指标季报_{quarter.label}"
     workbook = staging / f"{stem}.xlsx"
     csv_path = staging / f"{stem}.csv"
     rules = status_rules(serving)
@@ -170,7 +169,7 @@ def export_quarter(
     manifest.write_text(
         json.dumps(
             {
-                "reporting_unit": REPORTING_UNIT,
+                "reporting_unit": _reporting_unit(city),
                 "quarter": quarter.label,
                 "period_month": str(figures["period_month"].dropna().max())[:10],
                 "data_as_of": data_as_of,
@@ -190,12 +189,29 @@ def export_quarter(
     )
 
 
+def _city_name(figures: pd.DataFrame) -> str:
+    """The city the figures are of, as the warehouse names it (dim_region's city row)."""
+    names = figures.loc[figures["region_level"] == "city", "region_name"].dropna().unique()
+    if len(names) != 1:
+        raise ValueError(f"the figures name {len(names)} cities, expected one: {list(names)}")
+    return str(names[0])
+
+
+def _reporting_unit(city: str) -> str:
+    """The bureau that reports: the city's civil-affairs bureau (民政局)."""
+    return f"{city}民政局"
+
+
 def _regions(figures: pd.DataFrame) -> list[tuple[str, str]]:
-    regions = figures.dropna(subset=["region_code"])[["region_code", "region_name"]]
-    unique = regions.drop_duplicates().sort_values("region_code")
-    pairs = list(unique.itertuples(index=False, name=None))
-    # The city column comes first, as in the bureau's own tables.
-    return sorted(pairs, key=lambda pair: (pair[0] != CITY_CODE, pair[0]))
+    regions = figures.dropna(subset=["region_code"])
+    unique = regions[["region_level", "region_code", "region_name"]].drop_duplicates()
+    # The city column comes first, as in the bureau's own tables, then the districts by code.
+    ordered = unique.sort_values(["region_level", "region_code"], key=_city_first)
+    return list(ordered[["region_code", "region_name"]].itertuples(index=False, name=None))
+
+
+def _city_first(column: pd.Series) -> pd.Series:
+    return column.ne("city") if column.name == "region_level" else column
 
 
 def _write_workbook(
@@ -211,9 +227,10 @@ def _write_workbook(
     cover = book.active
     assert cover is not None
     cover.title = "封面"
+    city = _city_name(figures)
     cover_rows = [
-        ("泰州市民政五大行动指标季度报表",),
-        ("填报单位", REPORTING_UNIT),
+        (f"{city}民政五大行动指标季度报表",),
+        ("填报单位", _reporting_unit(city)),
         ("报告期", quarter.label_zh),
         ("数据截至", data_as_of),
         ("运行编号", run_id),
@@ -282,7 +299,7 @@ def _write_workbook(
     stamp = datetime.fromisoformat(data_as_of)
     book.properties.created = stamp
     book.properties.modified = stamp
-    book.properties.creator = REPORTING_UNIT
+    book.properties.creator = _reporting_unit(city)
     # Not book.save(), which stamps the clock's time as the modified time.
     with _DatedZip(path, stamp) as archive:
         ExcelWriter(book, archive).save()

@@ -234,3 +234,28 @@ def test_each_quarter_follows_the_plan_of_its_year(tmp_path: Path) -> None:
         export_quarter(serving, tmp_path / "q4", Quarter.parse("2024Q4")).workbook
     )
     assert earlier.sheetnames == ["封面", "社会救助暖心行动", "养老服务提质行动"]
+
+
+def test_the_reporting_bureau_is_the_city_the_figures_are_of(tmp_path: Path) -> None:
+    """Title, 填报单位, file names and manifest name the city of the served rows (dim_region's
+    city row), so another city's serving file gives its own bureau's report with no code change."""
+    serving = tmp_path / "minzheng.duckdb"
+    _serving(serving)
+    taizhou = export_quarter(serving, tmp_path / "taizhou", Quarter.parse("2024Q4"))
+    cover = [row for row in load_workbook(taizhou.workbook)["封面"].iter_rows(values_only=True)]
+    assert cover[0][0] == "泰州市民政五大行动指标季度报表"
+    assert ("填报单位", "泰州市民政局") in [row[:2] for row in cover]
+    assert taizhou.workbook.name == "泰州市民政五大行动指标季报_2024Q4.xlsx"
+    with duckdb.connect(str(serving)) as connection:
+        connection.execute(
+            "update kpi.kpi_progress set region_code = '321000', region_name = '扬州市'"
+            " where region_level = 'city'"
+        )
+    other = export_quarter(serving, tmp_path / "yangzhou", Quarter.parse("2024Q4"))
+    sheets = load_workbook(other.workbook)
+    assert sheets["封面"]["A1"].value == "扬州市民政五大行动指标季度报表"
+    assert sheets.properties.creator == "扬州市民政局"
+    assert [c.value for c in sheets["社会救助暖心行动"][2]][4] == "扬州市"
+    manifest = json.loads(other.manifest.read_text(encoding="utf-8"))
+    assert manifest["reporting_unit"] == "扬州市民政局"
+    assert other.csv.name == "扬州市民政五大行动指标季报_2024Q4.csv"
