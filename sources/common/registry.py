@@ -33,6 +33,9 @@ FORMATS: dict[str, str] = {
     "integer": r"^\d+$",
     "positive_integer": r"^[1-9]\d*$",
     "amount": r"^\d+(\.\d{1,2})?$",
+    # 12-digit division codes inside the city: its code's province and city digits, from the seed.
+    "city_village_code": rf"^{regions.CITY_CODE[:4]}\d{{8}}$",
+    "city_town_code": rf"^{regions.CITY_CODE[:4]}\d{{5}}000$",
 }
 
 
