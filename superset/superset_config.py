@@ -71,7 +71,10 @@ LANGUAGES = {
     "zh": {"flag": "cn", "name": "简体中文"},
     "en": {"flag": "us", "name": "English"},
 }
-APP_NAME = "泰州民政数据仓库"
+from minzheng_superset.env import app_name  # noqa: E402  (needs HERE on sys.path)
+
+# The city of the served figures (dim_region), so another bureau sees its own name.
+APP_NAME = app_name()
 
 # --- caches ---------------------------------------------------------------------------------------
 # Chart data is cached on disk, keyed by the identity of the serving file: publish swaps the file

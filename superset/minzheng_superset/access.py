@@ -18,7 +18,7 @@ OPEN_PREFIXES = (
 )
 NO_DATA_ROLES = frozenset({"Public"})
 NO_ACCESS_PAGE = """<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>暂无访问权限 · 泰州民政数据仓库</title>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>暂无访问权限 · {app_name}</title>
 <style>
 body{font-family:"Noto Sans CJK SC","Noto Sans SC","PingFang SC","Microsoft YaHei",sans-serif;
 background:#f5f6f8;color:#1f2328;margin:0}
@@ -44,10 +44,13 @@ def install(app: Any) -> None:
     from flask import Response, request
     from flask_login import current_user
 
+    # The page's CSS braces are literal: only the name is put in.
+    page = NO_ACCESS_PAGE.replace("{app_name}", str(app.config["APP_NAME"]))
+
     @app.before_request
     def _no_access_page() -> Response | None:
         if request.path.startswith(OPEN_PREFIXES) or not current_user.is_authenticated:
             return None
         if has_data_role({role.name for role in current_user.roles}):
             return None
-        return Response(NO_ACCESS_PAGE, status=403, mimetype="text/html")
+        return Response(page, status=403, mimetype="text/html")

@@ -32,6 +32,25 @@ def serving_file() -> Path:
     return settings().paths().serving
 
 
+# The product's name without a city, until a serving file says which city it serves.
+PRODUCT_NAME = "民政数据仓库"
+
+
+def app_name() -> str:
+    """The name readers see (title bar, no-access page): the city of the served figures (its
+    dim_region row), so another city's bureau sees its own name with no code change."""
+    import duckdb
+
+    try:
+        with duckdb.connect(str(serving_file()), read_only=True) as connection:
+            row = connection.execute(
+                "select region_name from conformed.dim_region where region_level = 'city'"
+            ).fetchone()
+    except (duckdb.Error, OSError):  # no serving file yet: the name without a city
+        return PRODUCT_NAME
+    return f"{row[0]}{PRODUCT_NAME}" if row else PRODUCT_NAME
+
+
 def superset_home() -> Path:
     return settings().superset_dir()
 

@@ -19,7 +19,7 @@ print(json.dumps({
     "lifetime_hours": c.PERMANENT_SESSION_LIFETIME.total_seconds() / 3600,
     "locale": c.BABEL_DEFAULT_LOCALE, "languages": sorted(c.LANGUAGES),
     "metadata": c.SQLALCHEMY_DATABASE_URI, "public_like": c.PUBLIC_ROLE_LIKE,
-    "guest_role": c.GUEST_ROLE_NAME,
+    "guest_role": c.GUEST_ROLE_NAME, "app_name": c.APP_NAME,
 }))
 """
 
@@ -49,6 +49,22 @@ def test_config_reads_the_environment(tmp_path: Path) -> None:
     assert config["metadata"] == f"sqlite:///{tmp_path / 'superset' / 'superset.db'}"
     assert config["public_like"] is None
     assert config["guest_role"] == "Public"
+    assert config["app_name"] == "民政数据仓库"  # no serving file yet: no city to name
+
+
+def test_the_app_is_named_after_the_city_of_the_serving_file(tmp_path: Path) -> None:
+    import duckdb
+
+    (tmp_path / "serving").mkdir()
+    with duckdb.connect(str(tmp_path / "serving" / "minzheng.duckdb")) as connection:
+        connection.execute(
+            "create schema conformed; create table conformed.dim_region as select * from"
+            " (values ('321000', '扬州市', 'city'), ('321002', '广陵区', 'county'))"
+            " as t(region_code, region_name, region_level)"
+        )
+    result = _config(tmp_path, SUPERSET_SECRET_KEY="a-real-secret-from-the-vault")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["app_name"] == "扬州市民政数据仓库"
 
 
 def test_config_refuses_default_or_empty_secret_in_production(tmp_path: Path) -> None:
