@@ -396,12 +396,12 @@ def _print_built_figures(paths: Paths) -> None:
     if paths.serving.exists():
         with duckdb.connect(str(paths.serving), read_only=True) as connection:
             statuses = connection.execute(_KPI_SQL.read_text(encoding="utf-8")).fetchall()
-            unmeasured = connection.execute(_UNMEASURED_SQL.read_text(encoding="utf-8")).fetchall()
         if statuses:
             echo(f"KPI status at city level, {statuses[0][6]:%Y-%m}:")
             echo("  line  KPIs  达标  序时达标  滞后  监测")
             for line, kpis, met, on_pace, behind, monitored, _ in statuses:
                 echo(f"  {line:<4}  {kpis:>4}  {met:>4}  {on_pace:>8}  {behind:>4}  {monitored:>4}")
+        unmeasured = unmeasured_kpis(paths.serving)
         if unmeasured:
             echo(
                 f"KPIs of the {unmeasured[0][0]} plan without a measure (no figures until a "
@@ -410,6 +410,13 @@ def _print_built_figures(paths: Paths) -> None:
             for _, kpi_code, kpi_name_zh in unmeasured:
                 echo(f"  {kpi_code}  {kpi_name_zh}")
         _print_held(held_kpis(paths.serving))
+
+
+def unmeasured_kpis(serving: Path) -> list[tuple[int, str, str]]:
+    """(plan year, KPI, name) of each KPI of the current plan without a measure model."""
+    with duckdb.connect(str(serving), read_only=True) as connection:
+        rows = connection.execute(_UNMEASURED_SQL.read_text(encoding="utf-8")).fetchall()
+    return [(int(year), str(code), str(name)) for year, code, name in rows]
 
 
 def held_kpis(serving: Path) -> list[tuple[str, object, object, str]]:

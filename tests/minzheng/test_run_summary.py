@@ -122,3 +122,30 @@ def test_a_stopped_run_says_so_and_lists_no_step_it_kept_from_starting(
     assert lines[0] == "run r2: STOPPED by SIGTERM in 12 s"
     assert lines[1].startswith("  the step in progress finished; steps not started: 1;")
     assert not [line for line in lines if line.startswith("  failed:")]
+
+
+def test_the_current_plans_kpis_without_a_measure_are_listed(tmp_path: Path) -> None:
+    """A KPI the 2025 plan adds before a model measures it is named, not silently missing; one
+    of an earlier plan, or of a plan whose months have not begun, is not the current plan's."""
+    import duckdb
+
+    from minzheng.run_summary import unmeasured_kpis
+
+    serving = tmp_path / "minzheng.duckdb"
+    with duckdb.connect(str(serving)) as connection:
+        connection.execute("create schema kpi; create schema conformed")
+        connection.execute(
+            "create table kpi.kpi_catalog as select * from (values"
+            " (2024, 1, 'SA01', '临时救助', true), (2024, 2, 'SA08', '旧的未计算指标', false),"
+            " (2025, 1, 'SA01', '临时救助', true), (2025, 3, 'SA09', '新增未计算指标', false),"
+            " (2025, 2, 'SA07', '另一个新增指标', false), (2026, 1, 'SA10', '明年的指标', false))"
+            " as t(plan_year, catalog_order, kpi_code, kpi_name_zh, has_measure)"
+        )
+        connection.execute(
+            "create table conformed.dim_calendar as select * from (values"
+            " (2024, false), (2025, true), (2026, false)) as t(plan_year, is_current_plan_year)"
+        )
+    assert unmeasured_kpis(serving) == [
+        (2025, "SA07", "另一个新增指标"),
+        (2025, "SA09", "新增未计算指标"),
+    ]
