@@ -159,7 +159,7 @@ def export_quarter(
     workbook = staging / f"{stem}.xlsx"
     csv_path = staging / f"{stem}.csv"
     rules = status_rules(serving)
-    _write_workbook(figures, quarter, data_as_of, run_id, workbook, rules, held)
+    _write_workbook(figures, city, quarter, data_as_of, run_id, workbook, rules, held)
     csv_rows = _write_csv(figures, csv_path)
     files = [
         {"name": p.name, "bytes": p.stat().st_size, "sha256": _sha256(p), "rows": rows}
@@ -206,16 +206,15 @@ def _regions(figures: pd.DataFrame) -> list[tuple[str, str]]:
     regions = figures.dropna(subset=["region_code"])
     unique = regions[["region_level", "region_code", "region_name"]].drop_duplicates()
     # The city column comes first, as in the bureau's own tables, then the districts by code.
-    ordered = unique.sort_values(["region_level", "region_code"], key=_city_first)
-    return list(ordered[["region_code", "region_name"]].itertuples(index=False, name=None))
-
-
-def _city_first(column: pd.Series) -> pd.Series:
-    return column.ne("city") if column.name == "region_level" else column
+    ordered = sorted(
+        unique.itertuples(index=False, name=None), key=lambda row: (row[0] != "city", row[1])
+    )
+    return [(code, name) for _, code, name in ordered]
 
 
 def _write_workbook(
     figures: pd.DataFrame,
+    city: str,
     quarter: Quarter,
     data_as_of: str,
     run_id: str,
@@ -227,7 +226,6 @@ def _write_workbook(
     cover = book.active
     assert cover is not None
     cover.title = "封面"
-    city = _city_name(figures)
     cover_rows = [
         (f"{city}民政五大行动指标季度报表",),
         ("填报单位", _reporting_unit(city)),

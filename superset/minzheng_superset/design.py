@@ -454,8 +454,9 @@ class Design:
         rows: list[list[Chart | Markdown]] = [
             [
                 Markdown(
-                    f"## {line.name_zh}\n各项指标的最新月进度（状态颜色与总览相同），"
-                    f"每项指标的月度趋势与区县对比（实际值、目标值，累计类指标另有序时进度），"
+                    f"## {line.name_zh}\n各项指标的最新月进度（状态颜色与总览相同，"
+                    f"上年同期与同比为与上年同月相比），"
+                    f"每项指标的月度趋势（含上一年）与区县对比（实际值、目标值，累计类指标另有序时进度），"
                     f"以及明细事实。标有「{CITY_SCOPE}」的指标只在全市层面考核。"
                     + (f"\n\n{self.served.status_rules['不公开']}" if line.code == "CH" else ""),
                     height=16,
