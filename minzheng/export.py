@@ -155,11 +155,12 @@ def export_quarter(
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     city = _city_name(figures)
+    bureau = reporting_unit(serving)
     stem = f"{city}民政五大行动指标季报_{quarter.label}"
     workbook = staging / f"{stem}.xlsx"
     csv_path = staging / f"{stem}.csv"
     rules = status_rules(serving)
-    _write_workbook(figures, city, quarter, data_as_of, run_id, workbook, rules, held)
+    _write_workbook(figures, city, bureau, quarter, data_as_of, run_id, workbook, rules, held)
     csv_rows = _write_csv(figures, csv_path)
     files = [
         {"name": p.name, "bytes": p.stat().st_size, "sha256": _sha256(p), "rows": rows}
@@ -169,7 +170,7 @@ def export_quarter(
     manifest.write_text(
         json.dumps(
             {
-                "reporting_unit": _reporting_unit(city),
+                "reporting_unit": bureau,
                 "quarter": quarter.label,
                 "period_month": str(figures["period_month"].dropna().max())[:10],
                 "data_as_of": data_as_of,
@@ -197,9 +198,16 @@ def _city_name(figures: pd.DataFrame) -> str:
     return str(names[0])
 
 
-def _reporting_unit(city: str) -> str:
-    """The bureau that reports: the city's civil-affairs bureau (民政局)."""
-    return f"{city}民政局"
+def reporting_unit(serving: Path) -> str:
+    """The bureau that reports: the city's civil-affairs bureau, as the city profile names it
+    (dim_region's city row)."""
+    with duckdb.connect(str(serving), read_only=True) as connection:
+        names = connection.execute(
+            "select distinct bureau_name from conformed.dim_region where region_level = 'city'"
+        ).fetchall()
+    if len(names) != 1 or not names[0][0]:
+        raise ValueError(f"the serving file names {len(names)} city bureaus, expected one")
+    return str(names[0][0])
 
 
 def _regions(figures: pd.DataFrame) -> list[tuple[str, str]]:
@@ -215,6 +223,7 @@ def _regions(figures: pd.DataFrame) -> list[tuple[str, str]]:
 def _write_workbook(
     figures: pd.DataFrame,
     city: str,
+    bureau: str,
     quarter: Quarter,
     data_as_of: str,
     run_id: str,
@@ -228,7 +237,7 @@ def _write_workbook(
     cover.title = "封面"
     cover_rows = [
         (f"{city}民政五大行动指标季度报表",),
-        ("填报单位", _reporting_unit(city)),
+        ("填报单位", bureau),
         ("报告期", quarter.label_zh),
         ("数据截至", data_as_of),
         ("运行编号", run_id),
@@ -297,7 +306,7 @@ def _write_workbook(
     stamp = datetime.fromisoformat(data_as_of)
     book.properties.created = stamp
     book.properties.modified = stamp
-    book.properties.creator = _reporting_unit(city)
+    book.properties.creator = bureau
     # Not book.save(), which stamps the clock's time as the modified time.
     with _DatedZip(path, stamp) as archive:
         ExcelWriter(book, archive).save()

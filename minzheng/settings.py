@@ -54,6 +54,27 @@ def data_dir() -> Path:
     return Path(os.environ.get("MINZHENG_DATA_DIR", PROJECT_ROOT / "data")).resolve()
 
 
+def city_profile_dir() -> Path:
+    """The city profile: the folder of data that picks the city (README, "A city profile").
+
+    ``seeds/`` holds the warehouse's reference data and plan (dbt's seeds, dbt_seed_path),
+    ``simulation/`` the simulated source systems' calibration."""
+    given = os.environ.get("MINZHENG_CITY_PROFILE")
+    folder = Path(given).resolve() if given else PROJECT_ROOT / "city_profiles" / "taizhou"
+    if not (folder / "seeds" / "ref_counties.csv").is_file():
+        raise _refuse(
+            "MINZHENG_CITY_PROFILE",
+            str(given),
+            "a city profile folder holding seeds/ref_counties.csv (city_profiles/taizhou)",
+        )
+    return folder
+
+
+def dbt_seed_path() -> str:
+    """The city profile's seeds relative to the dbt project (dbt_project.yml's seed-paths)."""
+    return os.path.relpath(city_profile_dir() / "seeds", DBT_PROJECT_DIR)
+
+
 def max_scale() -> float:
     """The largest simulation this machine holds in memory (with a quarter of it to spare)."""
     total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
@@ -279,6 +300,8 @@ def export_environment() -> None:
     """Pass the resolved locations on to subprocesses (dbt resolves relative paths elsewhere)."""
     os.environ["MINZHENG_DATA_DIR"] = str(data_dir())
     os.environ["DAGSTER_HOME"] = str(dagster_home())
+    os.environ["MINZHENG_CITY_PROFILE"] = str(city_profile_dir())
+    os.environ["MINZHENG_CITY_SEEDS"] = dbt_seed_path()
 
 
 # --- Superset serving layer (superset/superset_config.py loads this file by path) -----------------

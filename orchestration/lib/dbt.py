@@ -65,9 +65,11 @@ def prepare_manifest(force: bool = False) -> Path:
     """Parse the dbt project when the manifest is missing or older than any project file."""
     target = manifest_path()
     if not force and target.exists():
+        # The seeds are the city profile's, outside the dbt project.
+        files = [*settings.DBT_PROJECT_DIR.rglob("*"), *settings.city_profile_dir().rglob("*")]
         newest = max(
             p.stat().st_mtime
-            for p in settings.DBT_PROJECT_DIR.rglob("*")
+            for p in files
             if p.is_file() and "target" not in p.parts and "logs" not in p.parts
         )
         if target.stat().st_mtime >= newest:

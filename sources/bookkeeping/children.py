@@ -6,9 +6,9 @@ import pandas as pd
 
 from sources.bookkeeping.common import in_ytd, period_ends, truth_rows
 from sources.common.regions import real_villages
+from sources.smart_assistance.params import CH_PROJECTS
 
 CHILD_ALLOWANCE = "孤儿/事实无人抚养儿童基本生活费"
-CH_PROJECTS = ("点亮星空", "点亮梦想", "点亮人生", "点亮心灯")
 
 
 def _ch(surveys: pd.DataFrame, plan_year: int) -> list[dict]:

@@ -6,10 +6,10 @@ import pandas as pd
 
 from sources.bookkeeping.common import in_ytd, period_ends, truth_rows
 from sources.common.regions import CITY_CODE, COUNTIES
+from sources.smart_assistance.params import SA_PROJECTS
 
 LIVING = "困难残疾人生活补贴"
 CARE = "重度残疾人护理补贴"
-SA_PROJECTS = ("冷暖有助", "兜底监护", "留泰圆梦")
 ASSISTED_HOUSEHOLDS = ("低保", "特困", "低收入")
 
 

@@ -6,6 +6,7 @@ import pandas as pd
 
 from sources.bookkeeping.common import in_ytd, period_ends, truth_rows
 from sources.bookkeeping.social_participation import city_rows
+from sources.common.regions import CITY_CODE
 
 STRANDED_AFTER_DAYS = 10
 
@@ -48,6 +49,6 @@ def truth(state: dict[str, pd.DataFrame], plan_year: int) -> list[dict]:
         num = staying[known].groupby("station_county_code").size()
         den = staying.groupby("station_county_code").size()
         rows += [
-            row for row in truth_rows("SS05", month, num, den) if row["region_code"] == "321200"
+            row for row in truth_rows("SS05", month, num, den) if row["region_code"] == CITY_CODE
         ]
     return rows

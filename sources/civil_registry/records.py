@@ -20,27 +20,16 @@ from sources.common.regions import COUNTIES, COUNTY_NAMES, towns
 from sources.common.simtools import DAY, d64, date_text, pick, prefixed_ids, random_dates, scaled
 
 from .client import ENTITY_COLUMNS
+from .params import CITY, CIVIL_PROFILES, RESCUE_STATIONS
 
-MARRIAGES_PER_YEAR = 23_500
-DIVORCES_PER_YEAR = 7_000
+MARRIAGES_PER_YEAR = int(CITY["marriages_per_year"])
+DIVORCES_PER_YEAR = int(CITY["divorces_per_year"])
 CROSS_PROVINCE_FROM = "2023-06-01"  # 婚姻登记跨省通办 in Jiangsu
-# Share of registrations handled under 跨省通办 (after it began), by registering county.
-CROSS_PROVINCE_RATE = {
-    "321202": 0.035, "321203": 0.045, "321204": 0.020, "321281": 0.012, "321282": 0.060,
-    "321283": 0.025,
-}  # fmt: skip
 OTHER_PROVINCE_COUNTIES = (
     "340104", "411302", "510107", "522101", "430102", "360102", "420102", "370102", "130102",
     "500101",
 )  # fmt: skip
-RESCUE_STAYS_PER_YEAR = 1_800
-RESCUE_STATIONS = {
-    "321202": ("泰州市救助管理站", 0.40),
-    "321204": ("姜堰区救助管理站", 0.12),
-    "321281": ("兴化市救助管理站", 0.18),
-    "321282": ("靖江市救助管理站", 0.14),
-    "321283": ("泰兴市救助管理站", 0.16),
-}
+RESCUE_STAYS_PER_YEAR = int(CITY["rescue_station_stays_per_year"])
 RENOVATION_MILESTONES = (
     ("立项批复", "2023-03-15"),
     ("设计招标", "2023-07-20"),
@@ -110,7 +99,7 @@ def marriages(
     order = np.argsort(registered, kind="stable")
     registered, kind = registered[order], kind[order]
     county = _population_counties(rng, n)
-    rate = np.array([CROSS_PROVINCE_RATE[c] for c in county])
+    rate = np.array([CIVIL_PROFILES[c].cross_province_marriage_rate for c in county])
     cross = (registered >= d64(CROSS_PROVINCE_FROM)) & (rng.random(n) < rate)
     other = np.array(OTHER_PROVINCE_COUNTIES)[rng.integers(0, len(OTHER_PROVINCE_COUNTIES), n)]
     male_outside = rng.random(n) < 0.5
@@ -241,8 +230,8 @@ def funeral_home_renovation(start: date, end: date) -> tuple[pd.DataFrame, pd.Da
         {
             "milestone_id": [f"FH0001-{i + 1:02d}" for i in range(n)],
             "project_id": "FH0001",
-            "project_name": "泰州市殡仪馆改造提升工程",
-            "county_code": "321202",
+            "project_name": str(CITY["funeral_home_renovation"]["project_name"]),
+            "county_code": str(CITY["funeral_home_renovation"]["county_code"]),
             "milestone_seq": [str(i + 1) for i in range(n)],
             "milestone": [m for m, _ in RENOVATION_MILESTONES],
             "planned_date": date_text(planned),
@@ -393,7 +382,7 @@ def death_registrations(
             "registration_county_code": county,
             "cremated": np.where(rng.random(n) < 0.996, "是", "否"),
             "via_96444": np.where(via, "是", "否"),
-            "funeral_home": np.where(pd.isna(home), "泰州市殡仪馆", home),
+            "funeral_home": np.where(pd.isna(home), str(CITY["city_funeral_home"]), home),
             "_file_day": registered,
         }
     )

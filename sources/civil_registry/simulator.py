@@ -12,7 +12,7 @@ import pandas as pd
 from sources.common.identity import corrupt_check_chars, generate_id_numbers
 from sources.common.names import random_names
 from sources.common.profiles import PROFILES, by_county
-from sources.common.regions import COUNTIES
+from sources.common.regions import COUNTIES, with_retired_codes
 from sources.common.simtools import (
     DAY,
     SystemResult,
@@ -26,8 +26,9 @@ from sources.common.simtools import (
 
 from . import records
 from .client import ENTITY_COLUMNS
+from .params import CITY
 
-DEATHS_PER_YEAR = 46_000
+DEATHS_PER_YEAR = int(CITY["deaths_per_year"])
 # Deaths peak in winter.
 MONTH_WEIGHT = np.array([1.3, 1.15, 1.05, 0.95, 0.9, 0.85, 0.85, 0.85, 0.9, 0.95, 1.05, 1.2])
 
@@ -53,7 +54,7 @@ def deaths_registered(
     birth = death - (age * 365.25).astype(np.int64) * DAY
     male = rng.random(n) < 0.53
     county = pick(rng, COUNTIES, n, [PROFILES[c].population_share for c in COUNTIES]).astype(str)
-    id_county = np.where((county == "321204") & (rng.random(n) < 0.7), "321284", county)
+    id_county = with_retired_codes(rng, county, birth, float(CITY["retired_code_share"]))
     ids = generate_id_numbers(rng, id_county, birth, male)
     bad = np.flatnonzero(rng.random(n) < bad_id_rate)
     ids[bad] = corrupt_check_chars(rng, ids[bad])

@@ -1,17 +1,76 @@
-"""Per-county parameters: each district performs differently, so some KPIs meet target and some lag.
+"""The simulator's calibration, read from the city profile's ``simulation/`` folder.
 
-Targets (2024 plan): SA01 1.0, EC10 +1000 nursing beds city-wide, EC11 0.80, CH04 1.0, SP04 0.48,
-SS03 1.0; SA03 is monitored only.
+Each district performs differently, so some KPIs meet their targets and some lag. The per-district
+tables are CSV files with one row per district of the profile's seeds (by ``region_code``), their
+columns the fields of the row classes here and in each system's ``params``; ``city.yml`` holds the
+city-wide magnitudes at scale 1.0.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
+import yaml
 
-from .regions import COUNTIES, COUNTY_NAMES
+from minzheng.settings import city_profile_dir
+
+from .regions import CITY_CODE, COUNTIES
+
+SIMULATION: Path = city_profile_dir() / "simulation"
+_Row = TypeVar("_Row")
+_CONVERTERS: dict[str, Any] = {"int": int, "float": float, "str": str}
+
+
+def district_table(
+    file_name: str, row: type[_Row], codes: tuple[str, ...] = COUNTIES
+) -> dict[str, _Row]:
+    """``row`` for each code in ``codes``, from the profile's ``simulation/<file_name>``.
+
+    A file that misses one of ``codes``, names a region the seeds do not have or lacks a column
+    is refused with the file and what is wrong: a calibration never falls back to another
+    city's."""
+    path = SIMULATION / file_name
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    fields = {field.name: str(field.type) for field in dataclasses.fields(row)}  # type: ignore[arg-type]
+    missing = sorted(set(fields) - set(frame.columns))
+    if missing:
+        raise ValueError(f"{path}: no column {', '.join(missing)}")
+    given = list(frame["region_code"])
+    unknown = sorted(set(given) - {CITY_CODE, *COUNTIES})
+    missing_rows = sorted(set(codes) - set(given))
+    if unknown or missing_rows or len(set(given)) != len(given):
+        raise ValueError(
+            f"{path}: rows for {sorted(given)}, expected one for each of {sorted(codes)} "
+            f"(seeds/ref_counties.csv)"
+        )
+    table = {}
+    for record in frame[frame["region_code"].isin(codes)].to_dict("records"):
+        values = {name: _value(record[name], kind) for name, kind in fields.items()}
+        table[record["region_code"]] = row(**values)
+    return {code: table[code] for code in codes}
+
+
+def _value(text: str, kind: str) -> Any:
+    """A cell as its field's type; an empty cell is None where the field is optional."""
+    base, _, optional = kind.partition(" | ")
+    if optional == "None" and text == "":
+        return None
+    return _CONVERTERS[base](text)
+
+
+def city_calibration(system: str) -> dict[str, Any]:
+    """One system's section of ``simulation/city.yml``."""
+    path = SIMULATION / "city.yml"
+    with path.open(encoding="utf-8") as handle:
+        sections = yaml.safe_load(handle)
+    if system not in sections:
+        raise ValueError(f"{path}: no section {system}")
+    return dict(sections[system])
 
 
 @dataclass(frozen=True)
@@ -25,39 +84,11 @@ class CountyProfile:
     ec_nursing_share_2024: float  # ... and the end of 2024
     ec10_nursing_added_2024: int  # nursing beds the county plans to add in 2024 at scale 1
     ch04_submit_rate: float  # villages submitting the monthly children survey
-    sp04_graded_rate: float  # active organizations holding a valid grade
     ss03_96444_rate: float  # deaths handled through the 96444 platform
     funeral_home: str
 
 
-# By district name; the codes (and their order) are the reference seed's (regions.COUNTY_NAMES).
-_PROFILES_BY_NAME: dict[str, CountyProfile] = {
-    "海陵区": CountyProfile(
-        0.17, 0.11, 1.00, 0.41, 24, 0.76, 0.86, 260, 1.00, 0.56, 1.000, "泰州市殡仪馆"
-    ),
-    "高港区": CountyProfile(
-        0.08, 0.07, 0.96, 0.30, 16, 0.72, 0.81, 110, 0.97, 0.50, 0.985, "泰州市殡仪馆"
-    ),
-    "姜堰区": CountyProfile(
-        0.14, 0.15, 1.00, 0.35, 30, 0.70, 0.78, 190, 0.99, 0.46, 0.995, "姜堰区殡仪馆"
-    ),
-    "兴化市": CountyProfile(
-        0.25, 0.30, 0.86, 0.18, 46, 0.58, 0.66, 120, 0.93, 0.38, 0.910, "兴化市殡仪馆"
-    ),
-    "靖江市": CountyProfile(
-        0.15, 0.13, 0.93, 0.27, 28, 0.75, 0.83, 200, 1.00, 0.52, 1.000, "靖江市殡仪馆"
-    ),
-    "泰兴市": CountyProfile(
-        0.21, 0.24, 0.90, 0.22, 40, 0.64, 0.72, 150, 0.95, 0.42, 0.950, "泰兴市殡仪馆"
-    ),
-}
-# Organizations registered by the city bureau itself.
-CITY_SP04_GRADED_RATE = 0.62
-
-PROFILES: dict[str, CountyProfile] = {
-    code: _PROFILES_BY_NAME[COUNTY_NAMES[code]] for code in COUNTIES
-}
-assert len(PROFILES) == len(_PROFILES_BY_NAME), "a profile names no district of the seed"
+PROFILES: dict[str, CountyProfile] = district_table("districts.csv", CountyProfile)
 
 
 def by_county(codes: np.ndarray, attribute: str, default: float | None = None) -> np.ndarray:

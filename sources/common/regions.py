@@ -1,4 +1,5 @@
-"""Taizhou's districts and division codes, read from the project's one copy (the dbt seeds)."""
+"""The city's districts and division codes, read from the city profile's seeds (the one copy the
+warehouse loads too)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from minzheng.settings import DBT_PROJECT_DIR
+from minzheng.settings import city_profile_dir
 
-DIVISIONS_CSV: Path = DBT_PROJECT_DIR / "seeds" / "ref_divisions.csv"
-COUNTIES_CSV: Path = DBT_PROJECT_DIR / "seeds" / "ref_counties.csv"
+SEEDS: Path = city_profile_dir() / "seeds"
+DIVISIONS_CSV: Path = SEEDS / "ref_divisions.csv"
+COUNTIES_CSV: Path = SEEDS / "ref_counties.csv"
+CODE_CHANGES_CSV: Path = SEEDS / "ref_county_code_changes.csv"
 
 # The city and its districts, in the seed's order (the order every report shows them in).
 _REGIONS = pd.read_csv(COUNTIES_CSV, dtype=str, keep_default_na=False)
@@ -49,6 +52,31 @@ def towns(county_code: str | None = None) -> pd.DataFrame:
     if county_code is not None:
         rows = rows[rows["county_code"] == county_code]
     return rows.reset_index(drop=True)
+
+
+@lru_cache(maxsize=1)
+def code_changes() -> tuple[tuple[str, str, int], ...]:
+    """(retired code, current code, year of the change) for each retired district code."""
+    frame = pd.read_csv(CODE_CHANGES_CSV, dtype=str, keep_default_na=False)
+    return tuple(
+        (str(retired), str(current), int(year))
+        for retired, current, year in frame[
+            ["retired_code", "current_code", "changed_year"]
+        ].itertuples(index=False, name=None)
+    )
+
+
+def with_retired_codes(
+    rng: np.random.Generator, codes: np.ndarray, dated: np.ndarray, share: float
+) -> np.ndarray:
+    """The district codes that IDs or credit codes carry: of the rows of a district that took
+    over a retired code and dated (born, registered) before the change, ``share`` keep it."""
+    carried = np.asarray(codes)
+    for retired, current, year in code_changes():
+        before = np.asarray(dated) < np.datetime64(f"{year + 1}-01-01", "D")
+        keep = (carried == current) & before & (rng.random(len(carried)) < share)
+        carried = np.where(keep, retired, carried)
+    return carried
 
 
 def region_name(code: str) -> str:

@@ -1,13 +1,12 @@
-"""Per-district parameters of the elderly-care line: some districts meet 2024 targets, some lag.
-
-Order of every tuple: 321202 321203 321204 321281 321282 321283 (sources.common.regions.COUNTIES).
+"""The elderly-care simulation's calibration, from the city profile (simulation/elderly_care.csv
+per district, the elderly_care section of city.yml): some districts meet the targets, some lag.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sources.common.regions import COUNTIES
+from sources.common.profiles import city_calibration, district_table
 
 
 @dataclass(frozen=True)
@@ -27,18 +26,11 @@ class ElderlyProfile:
     smart_training_2024: int  # EC14: person-times at scale 1
 
 
-EC_PROFILES: dict[str, ElderlyProfile] = {
-    "321202": ElderlyProfile(2, 0.92, 1.00, 0.15, 0.09, 0.82, 0.92, 0.205, 1.00, 0.72, 1.00, 3, 150),  # noqa: E501
-    "321203": ElderlyProfile(1, 0.85, 0.97, 0.12, 0.08, 0.74, 0.85, 0.180, 0.97, 0.63, 0.95, 2, 60),
-    "321204": ElderlyProfile(1, 0.90, 1.00, 0.14, 0.08, 0.78, 0.88, 0.190, 0.99, 0.66, 0.98, 2, 110),  # noqa: E501
-    "321281": ElderlyProfile(1, 0.70, 0.88, 0.08, 0.05, 0.60, 0.70, 0.140, 0.90, 0.50, 0.85, 1, 120),  # noqa: E501
-    "321282": ElderlyProfile(1, 0.88, 1.00, 0.15, 0.09, 0.80, 0.90, 0.190, 1.00, 0.68, 1.00, 2, 100),  # noqa: E501
-    "321283": ElderlyProfile(1, 0.75, 0.93, 0.12, 0.07, 0.66, 0.78, 0.160, 0.94, 0.55, 0.90, 1, 90),
-}  # fmt: skip
-assert tuple(EC_PROFILES) == COUNTIES
+EC_PROFILES: dict[str, ElderlyProfile] = district_table("elderly_care.csv", ElderlyProfile)
+CITY = city_calibration("elderly_care")
 
-# Older residents (60+) at scale 1.0, about 30% of Taizhou's registered population (domain.md).
-OLDER_RESIDENTS = 1_350_000
+# Older residents (60+) at scale 1.0.
+OLDER_RESIDENTS = int(CITY["older_residents"])
 # Special-difficulty flags among 60+ residents.
 LIVING_ALONE_RATE = 0.04
 LEFT_BEHIND_RATE = 0.025

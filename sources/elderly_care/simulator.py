@@ -14,7 +14,7 @@ import pandas as pd
 
 from sources.common.identity import generate_credit_codes
 from sources.common.profiles import PROFILES, by_county
-from sources.common.regions import COUNTIES, COUNTY_NAMES, towns
+from sources.common.regions import CITY_NAME, COUNTIES, COUNTY_NAMES, towns
 from sources.common.simtools import (
     DAY,
     SECOND,
@@ -29,6 +29,7 @@ from sources.common.simtools import (
     sql_local,
 )
 from sources.elderly_care import facilities, residents, staff
+from sources.elderly_care.params import CITY
 
 DB_NAME = "elderly_care.sqlite"
 INSTITUTION_COLUMNS = [
@@ -100,7 +101,7 @@ def _institutions(rng: np.random.Generator, scale: float, start: date, end: date
         ],
         [
             np.char.add(county_name, "社会福利院"),
-            np.char.add(np.char.add("泰州市", brand), "养老院"),
+            np.char.add(np.char.add(CITY_NAME, brand), "养老院"),
             np.char.add(town_name, "敬老院"),
             np.char.add(town_name, "区域性养老服务中心"),
         ],
@@ -135,9 +136,11 @@ def _institutions(rng: np.random.Generator, scale: float, start: date, end: date
     frame.loc[steady, "_opened"] = np.minimum(
         frame.loc[steady, "_opened"].to_numpy("datetime64[D]"), d64("2022-12-31")
     )
-    # 兴化市's professional facility for disabled 特困 persons opens only in May of the plan year.
+    # One district's professional facility for disabled 特困 persons opens only in May of the
+    # plan year.
+    late_county = str(CITY["late_special_care_facility_county"])
     late = np.flatnonzero(
-        (frame["county_code"].to_numpy(str) == "321281") & (kind == "失能特困供养机构")
+        (frame["county_code"].to_numpy(str) == late_county) & (kind == "失能特困供养机构")
     )[:1]
     frame.loc[late, "_opened"] = d64(f"{end.year}-05-20")
     frame.loc[late, "_new"] = True

@@ -582,7 +582,7 @@ def _children(today: _Day, taken: set[str]) -> None:
 def _stations(today: _Day) -> None:
     """Stations upgraded to provincial demonstration level at each county's current yearly plan."""
     rng = today.rng
-    plan = np.array([SA_PROFILES[c].ch01_upgrades[1] for c in COUNTIES], dtype=float)
+    plan = np.array([SA_PROFILES[c].ch01_upgrades_plan_year for c in COUNTIES], dtype=float)
     n = daily_count(rng, plan.sum())
     if n == 0:
         return

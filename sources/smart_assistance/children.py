@@ -163,8 +163,10 @@ def minor_protection_stations(rng: np.random.Generator, start: date, end: date) 
     upgraded[rng.random(n) < 0.08] = d64("2022-06-30")
     for year in range(start.year, end.year + 1):
         for code in COUNTIES:
-            plan = SA_PROFILES[code].ch01_upgrades
-            planned = plan[0] if year < 2024 else plan[1]
+            plan = SA_PROFILES[code]
+            planned = (
+                plan.ch01_upgrades_previous_year if year < 2024 else plan.ch01_upgrades_plan_year
+            )
             pool = np.flatnonzero((county == code) & np.isnat(upgraded))
             chosen = rng.choice(pool, size=min(planned, len(pool)), replace=False)
             upgraded[chosen] = random_dates(rng, f"{year}-02-01", f"{year}-12-20", len(chosen))

@@ -16,6 +16,7 @@ from sources.common.simtools import DAY, SECOND, d64, date_text, pick, random_da
 from sources.smart_assistance.params import (
     ALERT_DECISIONS,
     CH_PROJECTS,
+    CITY,
     OTHER_PROJECTS,
     SA_PROJECTS,
     sa_by_county,
@@ -24,23 +25,10 @@ from sources.smart_assistance.params import (
 ALERT_TYPES = ("收入骤减", "大额医疗支出", "失业", "因灾受损", "家庭成员重病", "多部门数据比对")
 ALERT_LEVELS = ("红色", "橙色", "黄色")
 ALERT_DECISION_SHARES = (0.15, 0.03, 0.12, 0.2, 0.15, 0.35)
-ALERTS_PER_YEAR = 20_000
+ALERTS_PER_YEAR = int(CITY["monitoring_alerts_per_year"])
 # Services (person-times) a year at scale 1, per project.
-SERVICES_PER_YEAR = {
-    "冷暖有助": 18_000, "兜底监护": 5_000, "留泰圆梦": 3_000,
-    "点亮星空": 3_000, "点亮梦想": 2_000, "点亮人生": 1_500, "点亮心灯": 2_500,
-    "慈善助医": 2_000,
-}  # fmt: skip
-SERVICE_CONTENT = {
-    "冷暖有助": "冬季取暖、夏季防暑物资与上门服务",
-    "兜底监护": "特困老人、重度残疾人兜底监护探访",
-    "留泰圆梦": "困难家庭学子助学圆梦",
-    "点亮星空": "孤独症儿童康复服务进社区",
-    "点亮梦想": "残疾儿童筑梦助学",
-    "点亮人生": "困境儿童成长陪伴",
-    "点亮心灯": "儿童心理关爱疏导",
-    "慈善助医": "大病患者慈善医疗救助",
-}
+SERVICES_PER_YEAR = {name: int(p["per_year"]) for name, p in CITY["project_services"].items()}
+SERVICE_CONTENT = {name: str(p["content"]) for name, p in CITY["project_services"].items()}
 assert set(SERVICES_PER_YEAR) == set(SA_PROJECTS + CH_PROJECTS + OTHER_PROJECTS)
 
 

@@ -1,7 +1,7 @@
-"""Per-county parameters of the smart-assistance simulation for the SA and CH action lines.
+"""The smart-assistance simulation's calibration for the SA and CH action lines, from the city
+profile (simulation/smart_assistance.csv per district, the smart_assistance section of city.yml).
 
-Each district performs differently so that KPIs land above and below target: SA02 target 1.0,
-CH01 6 upgraded stations city-wide, CH02 1.0, CH03 1.0 (SA04, SA05, SA06, CH05 are monitored).
+Each district performs differently so that KPIs land above and below target.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sources.common.regions import COUNTIES
+from sources.common.profiles import city_calibration, district_table
+from sources.common.regions import SEEDS
 
 
 @dataclass(frozen=True)
@@ -23,20 +24,18 @@ class AssistanceProfile:
     )
     sa02_duplicate: float  # two-subsidy payments paid twice for the same month
     sa04_timely: float  # monitoring alerts closed within 30 days
-    ch01_upgrades: tuple[int, int]  # stations upgraded to provincial demonstration in 2023, 2024
+    ch01_upgrades_previous_year: (
+        int  # stations upgraded to provincial demonstration the year before
+    )
+    ch01_upgrades_plan_year: int  # ... and in the plan year
     ch02_trained: float  # child workers in post trained in the year
     ch03_full: float  # child-months paid at least the standard
 
 
-SA_PROFILES: dict[str, AssistanceProfile] = {
-    "321202": AssistanceProfile(0.0, 0.0, 0.0, 0.0, 0.95, (1, 2), 1.00, 1.000),
-    "321203": AssistanceProfile(0.15, 0.004, 0.002, 0.001, 0.88, (0, 1), 0.97, 0.995),
-    "321204": AssistanceProfile(0.0, 0.0, 0.0, 0.0, 0.91, (1, 1), 1.00, 1.000),
-    "321281": AssistanceProfile(0.35, 0.012, 0.008, 0.003, 0.74, (1, 1), 0.90, 0.970),
-    "321282": AssistanceProfile(0.05, 0.0, 0.001, 0.0, 0.93, (0, 1), 0.98, 1.000),
-    "321283": AssistanceProfile(0.25, 0.008, 0.004, 0.002, 0.80, (1, 1), 0.95, 0.985),
-}
-assert tuple(SA_PROFILES) == COUNTIES
+SA_PROFILES: dict[str, AssistanceProfile] = district_table(
+    "smart_assistance.csv", AssistanceProfile
+)
+CITY = city_calibration("smart_assistance")
 
 
 def sa_by_county(codes: np.ndarray, attribute: str) -> np.ndarray:
@@ -57,9 +56,14 @@ CARE = "重度残疾人护理补贴"
 CHILD_ALLOWANCE = "孤儿/事实无人抚养儿童基本生活费"
 SUBSIDY_TYPES = ("低保金", "特困供养金", "临时救助金", LIVING, CARE, CHILD_ALLOWANCE)
 
-SA_PROJECTS = ("冷暖有助", "兜底监护", "留泰圆梦")
-CH_PROJECTS = ("点亮星空", "点亮梦想", "点亮人生", "点亮心灯")
-OTHER_PROJECTS = ("慈善助医",)  # served on the platform but not named in the plan
+# The projects the plan names (the seed the warehouse tags services with) and the others the
+# platform serves.
+_PLAN_PROJECTS = pd.read_csv(SEEDS / "ref_plan_projects.csv", dtype=str)
+SA_PROJECTS = tuple(_PLAN_PROJECTS.loc[_PLAN_PROJECTS["action_line"] == "SA", "project_name"])
+CH_PROJECTS = tuple(_PLAN_PROJECTS.loc[_PLAN_PROJECTS["action_line"] == "CH", "project_name"])
+OTHER_PROJECTS = tuple(
+    name for name in CITY["project_services"] if name not in set(_PLAN_PROJECTS["project_name"])
+)
 ALERT_DECISIONS = (
     "纳入低保",
     "纳入特困",

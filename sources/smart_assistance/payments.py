@@ -21,6 +21,7 @@ from sources.common.simtools import DAY, d64, date_text, pick, random_dates, sca
 from sources.smart_assistance.params import (
     CARE,
     CARE_SUBSIDY,
+    CITY,
     LIVING,
     LIVING_SUBSIDY,
     sa_by_county,
@@ -31,8 +32,8 @@ DISABILITY_TYPES = ("肢体", "视力", "听力", "言语", "智力", "精神", 
 HOUSEHOLD_CATEGORIES = ("低保", "特困", "低收入", "一般")
 ELIGIBLE_HOUSEHOLDS = ("低保", "特困", "低收入")
 # Certificate holders at scale 1: the stock at the window start and new certificates a year.
-PERSONS_STOCK = 72_000
-PERSONS_PER_YEAR = 4_000
+PERSONS_STOCK = int(CITY["persons_stock"])
+PERSONS_PER_YEAR = int(CITY["persons_per_year"])
 
 PAYMENT_PART_COLUMNS = [
     "recipient_id_number", "recipient_name", "subsidy_type", "case_id", "temp_assistance_kind",

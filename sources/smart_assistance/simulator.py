@@ -21,7 +21,7 @@ import pandas as pd
 from sources.common.identity import corrupt_check_chars, generate_id_numbers
 from sources.common.names import random_mobiles, random_names
 from sources.common.profiles import PROFILES, by_county
-from sources.common.regions import COUNTIES, real_villages
+from sources.common.regions import COUNTIES, real_villages, with_retired_codes
 from sources.common.simtools import (
     DAY,
     SECOND,
@@ -45,6 +45,7 @@ from sources.smart_assistance.children import (
     worker_trainings,
 )
 from sources.smart_assistance.monitoring import monitoring_alerts, project_services
+from sources.smart_assistance.params import CITY
 from sources.smart_assistance.payments import (
     case_payments,
     disabled_persons,
@@ -113,15 +114,14 @@ ENTITY_TABLES: dict[str, tuple[str, list[str]]] = {
     "worker_trainings": ("training_id", TRAINING_COLUMNS),
 }
 
-# Emergencies outside Taizhou: Nanjing, Suzhou, Yangzhou, Nantong, Shanghai Pudong.
-OUTSIDE_COUNTIES = ("320102", "320506", "321002", "320602", "310115")
+# Where emergencies outside the city happen (nearby cities' counties).
+OUTSIDE_COUNTIES = tuple(str(code) for code in CITY["emergency_counties_outside"])
 
 
 # (active stock at the start, new applications a year, rejection share, termination hazard a year)
 CASE_TYPES: dict[str, tuple[int, int, float, float]] = {
-    "低保": (35_000, 7_000, 0.12, 0.18),
-    "特困": (14_000, 2_600, 0.08, 0.09),
-    "临时救助": (0, 15_000, 0.07, 0.0),
+    kind: (int(stock), int(per_year), float(rejected), float(hazard))
+    for kind, (stock, per_year, rejected, hazard) in CITY["case_types"].items()
 }
 
 
@@ -199,12 +199,9 @@ def cases_of_type(
     age_days = rng.integers(age_lo * 365, age_hi * 365, n)
     birth = applied - age_days * DAY
     male = rng.random(n) < 0.55
-    # 姜堰 people registered before 2013 often still carry the old 321284 prefix.
-    id_county = np.where(
-        (registered == "321204") & (birth < d64("2000-01-01")) & (rng.random(n) < 0.6),
-        "321284",
-        registered,
-    )
+    # People of a district that took over a retired code, born before the change, often still
+    # carry it.
+    id_county = with_retired_codes(rng, registered, birth, float(CITY["retired_code_share"]))
     ids = generate_id_numbers(rng, id_county, birth, male)
 
     villages = real_villages()

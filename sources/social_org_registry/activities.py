@@ -16,33 +16,19 @@ import pandas as pd
 
 from sources.common.identity import generate_id_numbers
 from sources.common.names import random_mobiles, random_names
-from sources.common.regions import CITY_CODE, COUNTIES, real_villages, region_name, towns
+from sources.common.profiles import PROFILES
+from sources.common.regions import COUNTIES, real_villages, region_name, towns
 from sources.common.simtools import DAY, d64, date_text, pick, random_dates
 
 from .client import EXPORT_COLUMNS
+from .params import CITY, DISTRICT_RATES, RATES
 
-# Per county-level registering authority: the share of required organizations that submit the
-# previous year's 年检 by the end of the following year (target 80%: some counties lag).
-SP05_SUBMIT_RATE = {
-    "321202": 0.93, "321203": 0.86, "321204": 0.84, "321281": 0.70, "321282": 0.90,
-    "321283": 0.75, CITY_CODE: 0.95,
-}  # fmt: skip
-# Share of real towns/streets with a charity branch by the end of 2024 (target 100%).
-SP06_COVERAGE = {
-    "321202": 1.0, "321203": 1.0, "321204": 0.92, "321281": 0.80, "321282": 1.0, "321283": 0.88,
-}  # fmt: skip
-# Share of urban communities (居委会) with a service brand by the end of 2024 (target 100%).
-SP07_COVERAGE = {
-    "321202": 1.0, "321203": 0.95, "321204": 0.90, "321281": 0.75, "321282": 1.0, "321283": 0.84,
-}  # fmt: skip
 # Plan-level counts per year (not scaled: the bureau runs the same programme at any city size).
-FLAGSHIP_PER_YEAR = {2023: 20, 2024: 27}
-GENERAL_WORKERS_PER_YEAR = {2023: 90, 2024: 112}
-GOLD_WORKERS_PER_YEAR = {2023: 15, 2024: 18}
-POPULATION_SHARE = {
-    "321202": 0.17, "321203": 0.08, "321204": 0.14, "321281": 0.25, "321282": 0.15,
-    "321283": 0.21,
-}  # fmt: skip
+FLAGSHIP_PER_YEAR = {int(y): int(n) for y, n in CITY["flagship_projects_per_year"].items()}
+GENERAL_WORKERS_PER_YEAR = {
+    int(y): int(n) for y, n in CITY["general_social_workers_per_year"].items()
+}
+GOLD_WORKERS_PER_YEAR = {int(y): int(n) for y, n in CITY["gold_social_workers_per_year"].items()}
 REAL_TOWN_TYPES = ("街道", "镇", "乡")
 WORK_UNITS = ("社会工作服务站", "社区居委会", "社会工作服务中心", "民政服务站")
 FLAGSHIP_KINDS = ("邻里中心", "五美驿站")
@@ -64,7 +50,7 @@ def _years(start: date, end: date) -> list[int]:
 
 
 def _county_pick(rng: np.random.Generator, n: int) -> np.ndarray:
-    return pick(rng, COUNTIES, n, [POPULATION_SHARE[c] for c in COUNTIES]).astype(str)
+    return pick(rng, COUNTIES, n, [PROFILES[c].population_share for c in COUNTIES]).astype(str)
 
 
 # --- 年检 --------------------------------------------------------------------------
@@ -85,7 +71,7 @@ def annual_inspections(
         idx = np.flatnonzero(listed)
         n = len(idx)
         required = registered[idx] < year_start
-        rate = np.array([SP05_SUBMIT_RATE[a] for a in authority[idx]])
+        rate = np.array([RATES[a].sp05_submit_rate for a in authority[idx]])
         # Voluntary reports from organizations registered during the year are fewer.
         rate = np.where(required, rate, 0.5)
         submits = rng.random(n) < rate
@@ -138,7 +124,7 @@ def inspection_export(rows: pd.DataFrame, as_of: date) -> pd.DataFrame:
 def charity_branches(rng: np.random.Generator, start: date, end: date) -> pd.DataFrame:
     town = towns()
     real = town[town["unit_type"].isin(REAL_TOWN_TYPES)]
-    cover = np.array([SP06_COVERAGE[c] for c in real["county_code"]])
+    cover = np.array([DISTRICT_RATES[c].sp06_charity_branch_coverage for c in real["county_code"]])
     has = rng.random(len(real)) < cover
     chosen = real[has]
     n = len(chosen)
@@ -326,7 +312,7 @@ def flagship_export(rows: pd.DataFrame, as_of: date) -> pd.DataFrame:
 def community_service_brands(rng: np.random.Generator, start: date, end: date) -> pd.DataFrame:
     villages = real_villages()
     urban = villages[villages["unit_type"] == "居委会"]
-    cover = np.array([SP07_COVERAGE[c] for c in urban["county_code"]])
+    cover = np.array([DISTRICT_RATES[c].sp07_service_brand_coverage for c in urban["county_code"]])
     chosen = urban[rng.random(len(urban)) < cover]
     n = len(chosen)
     early = rng.random(n) < 0.5

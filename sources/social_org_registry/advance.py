@@ -43,6 +43,7 @@ from sources.social_org_registry.client import (
     list_exports,
     read_export,
 )
+from sources.social_org_registry.params import RATES
 from sources.social_org_registry.simulator import (
     FIELDS,
     GRADE_CUTOFFS,
@@ -307,7 +308,7 @@ def _inspections(state: dict[str, pd.DataFrame], day: date, rng: np.random.Gener
     ).to_numpy(bool)
     rate = np.array(
         [
-            activities.SP05_SUBMIT_RATE.get(a, VOLUNTARY_REPORT_RATE)
+            RATES[a].sp05_submit_rate if a in RATES else VOLUNTARY_REPORT_RATE
             for a in rows["登记管理机关代码"]
         ]
     )
@@ -448,7 +449,7 @@ def _batch_plan(
         else activities.GOLD_WORKERS_PER_YEAR
     )
     total = per_year.get(year, per_year[max(per_year)])
-    share = [activities.POPULATION_SHARE[c] for c in COUNTIES]
+    share = [PROFILES[c].population_share for c in COUNTIES]
     counts = rng.multinomial(round(total / batches), np.array(share) / sum(share))
     last_day = month_end(date(year, month, 1)).day
     return rng.integers(1, last_day + 1, len(COUNTIES)).tolist(), counts
@@ -481,7 +482,7 @@ def _flagship_projects(state: dict[str, pd.DataFrame], day: date, rng: np.random
     n = int(rng.poisson(per_year / ((last - first).days + 1)))
     if n == 0:
         return
-    county = pick(rng, COUNTIES, n, [activities.POPULATION_SHARE[c] for c in COUNTIES]).astype(str)
+    county = pick(rng, COUNTIES, n, [PROFILES[c].population_share for c in COUNTIES]).astype(str)
     town = towns()
     town = town[town["unit_type"].isin(activities.REAL_TOWN_TYPES)]
     town_of = {c: g["code"].to_numpy(str) for c, g in town.groupby("county_code")}

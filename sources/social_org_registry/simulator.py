@@ -13,8 +13,14 @@ from openpyxl import Workbook
 
 from sources.common.identity import SOCIAL_ORG_TYPE_CHAR, generate_credit_codes
 from sources.common.names import random_mobiles, random_names
-from sources.common.profiles import CITY_SP04_GRADED_RATE, PROFILES
-from sources.common.regions import CITY_CODE, COUNTIES, region_name
+from sources.common.profiles import PROFILES
+from sources.common.regions import (
+    CITY_CODE,
+    COUNTIES,
+    code_changes,
+    region_name,
+    with_retired_codes,
+)
 from sources.common.simtools import (
     DAY,
     SystemResult,
@@ -29,6 +35,7 @@ from sources.common.simtools import (
 
 from . import activities
 from .client import EXPORT_COLUMNS, ORG_SHEET, SHEETS, export_file_name
+from .params import CITY, RATES
 
 ORG_FILE = "社会组织名录_{:%Y%m%d}.xlsx"
 GRADE_FILE = "社会组织评估等级_{:%Y%m%d}.csv"
@@ -70,11 +77,7 @@ def _organizations(rng: np.random.Generator, scale: float, start: date, end: dat
     authority = np.where(rng.random(n) < 0.15, CITY_CODE, pick(rng, COUNTIES, n, county_w)).astype(
         str
     )
-    code_county = np.where(
-        (authority == "321204") & (registered < d64("2013-01-01")) & (rng.random(n) < 0.8),
-        "321284",
-        authority,
-    )
+    code_county = with_retired_codes(rng, authority, registered, float(CITY["retired_code_share"]))
     prefixes = np.char.add("5", np.array([SOCIAL_ORG_TYPE_CHAR[t] for t in org_type]))
     codes = generate_credit_codes(rng, prefixes, code_county)
     while len(set(codes.tolist())) < n:  # rare clashes in the random body
@@ -138,12 +141,7 @@ def _grades(rng: np.random.Generator, orgs: pd.DataFrame, end: date) -> pd.DataF
     end64 = d64(end)
     n = len(orgs)
     authority = orgs["登记管理机关代码"].to_numpy(str)
-    rate = np.array(
-        [
-            CITY_SP04_GRADED_RATE if a == CITY_CODE else PROFILES[a].sp04_graded_rate
-            for a in authority
-        ]
-    )
+    rate = np.array([RATES[a].sp04_graded_rate for a in authority])
     eligible = orgs["_registered"].to_numpy("datetime64[D]") + 730 * DAY
     dereg = orgs["_dereg"].to_numpy("datetime64[D]")
     last_day = np.where(np.isnat(dereg), end64, np.minimum(dereg, end64))
@@ -298,7 +296,9 @@ def simulate_social_org_registry(
         counts=counts,
         injected={
             "files": files,
-            "old_county_prefix_321284": int(orgs["统一社会信用代码"].str[2:8].eq("321284").sum()),
+            "retired_county_prefix": int(
+                orgs["统一社会信用代码"].str[2:8].isin([c for c, _, _ in code_changes()]).sum()
+            ),
             "organizations_registered": len(orgs),
             "grades_awarded": len(grades),
             "duplicate_social_worker_selections": {

@@ -17,13 +17,14 @@ import duckdb
 import pandas as pd
 import pytest
 
+from sources.common.regions import SEEDS
 from tests.conftest import MINZHENG, minzheng, pipeline_env
 
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
-TARGETS_SEED = ROOT / "dbt_project" / "seeds" / "kpi_targets.csv"
-REGIONS = pd.read_csv(ROOT / "dbt_project" / "seeds" / "ref_counties.csv", dtype=str)
+TARGETS_SEED = SEEDS / "kpi_targets.csv"
+REGIONS = pd.read_csv(SEEDS / "ref_counties.csv", dtype=str)
 CITY = set(REGIONS.loc[REGIONS["region_level"] == "city", "region_code"])
 COUNTIES = set(REGIONS.loc[REGIONS["region_level"] == "county", "region_code"])
 

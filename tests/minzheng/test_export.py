@@ -29,6 +29,11 @@ def _serving(path: Path) -> None:
     with duckdb.connect(str(path)) as connection:
         connection.execute("create schema kpi")
         connection.execute("create schema serving")
+        connection.execute("create schema conformed")
+        connection.execute(
+            "create table conformed.dim_region as select '321200' as region_code,"
+            " '泰州市' as region_name, 'city' as region_level, '泰州市民政局' as bureau_name"
+        )
         connection.execute(
             "create table serving.publication as select 'run-1' as run_id,"
             " timestamp '2025-01-01 02:00:00' as published_at, 'digest' as figures_digest"
@@ -237,8 +242,9 @@ def test_each_quarter_follows_the_plan_of_its_year(tmp_path: Path) -> None:
 
 
 def test_the_reporting_bureau_is_the_city_the_figures_are_of(tmp_path: Path) -> None:
-    """Title, 填报单位, file names and manifest name the city of the served rows (dim_region's
-    city row), so another city's serving file gives its own bureau's report with no code change."""
+    """Title, file names and manifest name the city of the served rows, 填报单位 its bureau as the
+    city profile names it (dim_region's city row): another city's serving file gives its own
+    bureau's report with no code change."""
     serving = tmp_path / "minzheng.duckdb"
     _serving(serving)
     taizhou = export_quarter(serving, tmp_path / "taizhou", Quarter.parse("2024Q4"))
@@ -250,6 +256,10 @@ def test_the_reporting_bureau_is_the_city_the_figures_are_of(tmp_path: Path) -> 
         connection.execute(
             "update kpi.kpi_progress set region_code = '321000', region_name = '扬州市'"
             " where region_level = 'city'"
+        )
+        connection.execute(
+            "update conformed.dim_region set region_code = '321000', region_name = '扬州市',"
+            " bureau_name = '扬州市民政局'"
         )
     other = export_quarter(serving, tmp_path / "yangzhou", Quarter.parse("2024Q4"))
     sheets = load_workbook(other.workbook)

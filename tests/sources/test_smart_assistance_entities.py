@@ -135,7 +135,7 @@ def test_stations_upgraded_per_the_county_plan(result: SystemResult) -> None:
     upgraded = stations[stations["provincial_demo_date"].fillna("").str.startswith("2024")]
     got = upgraded.groupby("county_code").size()
     for code, profile in SA_PROFILES.items():
-        assert got.get(code, 0) == profile.ch01_upgrades[1]
+        assert got.get(code, 0) == profile.ch01_upgrades_plan_year
     assert (upgraded["station_level"] == "省级示范站").all()
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sources.common.regions import SEEDS
 
 ROOT = Path(__file__).resolve().parents[2]
 SUPERSET_DIR = ROOT / "superset"
@@ -32,7 +33,7 @@ SUPERSET_PYTHON = SUPERSET_DIR / ".venv" / "bin" / "python"
 MINZHENG = str(Path(sys.executable).with_name("minzheng"))
 ADMIN = ("admin", "admin-test-password")
 # The districts and their names, from the reference seed (the warehouse's one copy).
-with (ROOT / "dbt_project" / "seeds" / "ref_counties.csv").open(encoding="utf-8") as _seed:
+with (SEEDS / "ref_counties.csv").open(encoding="utf-8") as _seed:
     DISTRICTS = {
         row["region_code"]: row["region_name"]
         for row in csv.DictReader(_seed)

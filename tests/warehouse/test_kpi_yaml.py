@@ -7,9 +7,11 @@ import csv
 import yaml
 from dbt_runner import DBT_PROJECT
 
+from sources.common.regions import SEEDS
+
 
 def test_each_measure_model_has_its_unit_test_beside_it_in_its_action_lines_file() -> None:
-    with (DBT_PROJECT / "seeds" / "ref_action_lines.csv").open(encoding="utf-8") as seed:
+    with (SEEDS / "ref_action_lines.csv").open(encoding="utf-8") as seed:
         lines = {row["action_line"] for row in csv.DictReader(seed)}
     measures = {path.stem for path in (DBT_PROJECT / "models" / "kpi").glob("kpi_measure__*.sql")}
     described: set[str] = set()

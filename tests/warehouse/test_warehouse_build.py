@@ -21,9 +21,10 @@ from dbt_runner import DBT_PROJECT, TEST_PII_KEY, Build
 from warehouse_raw_fixtures import ID_NUMBERS, PERSON_NAMES, PHONES
 
 from minzheng.warehouse_plugin import register_udfs
+from sources.common.regions import SEEDS
 
 # The city and its districts, from the reference seed the warehouse reads.
-with (DBT_PROJECT / "seeds" / "ref_counties.csv").open(encoding="utf-8") as _seed:
+with (SEEDS / "ref_counties.csv").open(encoding="utf-8") as _seed:
     _REGIONS = list(csv.DictReader(_seed))
 CITY = next(r["region_code"] for r in _REGIONS if r["region_level"] == "city")
 DISTRICTS = [r["region_code"] for r in _REGIONS if r["region_level"] == "county"]
@@ -47,7 +48,7 @@ def progress(build: Build) -> dict[tuple[str, str, str], dict[str, Any]]:
 
 def real_villages_per_county() -> Counter[str]:
     counts: Counter[str] = Counter()
-    with (DBT_PROJECT / "seeds" / "ref_divisions.csv").open(encoding="utf-8") as handle:
+    with (SEEDS / "ref_divisions.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             if row["level"] == "village" and "001" <= row["code"][9:12] <= "399":
                 counts[row["code"][:6]] += 1

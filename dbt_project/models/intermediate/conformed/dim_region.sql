@@ -1,4 +1,4 @@
--- 行政区划维度: the city, its six county-level districts, towns and villages/communities.
+-- 行政区划维度: the city, its county-level districts, towns and villages/communities.
 with
 
 counties as (
@@ -7,7 +7,8 @@ counties as (
         region_code,
         region_name,
         region_level,
-        parent_region_code
+        parent_region_code,
+        bureau_name
     from {{ ref('ref_counties') }}
 
 ),
@@ -33,7 +34,8 @@ county_level as (
         parent_region_code,
         case when region_level = 'county' then region_code end as county_code,
         cast(null as {{ dbt.type_string() }}) as town_code,
-        case when region_level = 'city' then '地级市' else '县级区划' end as unit_type
+        case when region_level = 'city' then '地级市' else '县级区划' end as unit_type,
+        bureau_name
     from counties
 
 ),
@@ -53,7 +55,8 @@ towns_and_villages as (
             when divisions.division_level = 'town' then divisions.division_code
             else divisions.parent_code
         end as town_code,
-        divisions.unit_type
+        divisions.unit_type,
+        cast(null as {{ dbt.type_string() }}) as bureau_name
     from divisions
 
 ),
@@ -77,6 +80,7 @@ final as (
         counties.region_name as county_name,
         unioned.town_code,
         unioned.unit_type,
+        unioned.bureau_name,
         coalesce(
             unioned.region_level = 'village' and {{ is_real_village_code('unioned.region_code') }},
             false

@@ -1,5 +1,5 @@
 -- 救助帮扶和儿童关爱项目服务事实: one row per service (person-time) in its latest state, tagged with
--- the action line whose plan names the project (SA: 冷暖有助/兜底监护/留泰圆梦; CH: 点亮星空/点亮梦想/点亮人生/点亮心灯).
+-- the action line whose plan names the project (ref_plan_projects, from the city profile).
 with
 
 services as (
@@ -17,24 +17,33 @@ services as (
 
 ),
 
+plan_projects as (
+
+    select
+        project_name,
+        action_line
+    from {{ ref('ref_plan_projects') }}
+
+),
+
 final as (
 
     select
-        service_id,
-        beneficiary_person_key,
-        county_code,
-        village_code,
-        project_name,
-        case
-            when project_name in ('冷暖有助', '兜底监护', '留泰圆梦') then 'SA'
-            when project_name in ('点亮星空', '点亮梦想', '点亮人生', '点亮心灯') then 'CH'
-        end as action_line,
-        service_status,
-        coalesce(service_status = '已完成', false) as is_completed,
-        beneficiary_birth_month,
-        {{ age_at('beneficiary_birth_month', 'service_date') }} as beneficiary_age_at_service,
-        service_date
+        services.service_id,
+        services.beneficiary_person_key,
+        services.county_code,
+        services.village_code,
+        services.project_name,
+        plan_projects.action_line,
+        services.service_status,
+        coalesce(services.service_status = '已完成', false) as is_completed,
+        services.beneficiary_birth_month,
+        {{ age_at('services.beneficiary_birth_month', 'services.service_date') }}
+            as beneficiary_age_at_service,
+        services.service_date
     from services
+    left join plan_projects
+        on services.project_name = plan_projects.project_name
 
 )
 
