@@ -109,7 +109,7 @@ def _refuse_unwritable(root: Path) -> None:
 @click.option(
     "--scale",
     default=None,
-    help="1.0 = a Taizhou city-year; default $MINZHENG_SCALE or 1.0.",
+    help="1.0 = a city-year of the city profile; default $MINZHENG_SCALE or 1.0.",
 )
 @click.option("--seed", type=int, default=2024, show_default=True, help="Random seed.")
 @click.option("--start", type=click.DateTime(["%Y-%m-%d"]), default="2023-01-01", show_default=True)

@@ -33,7 +33,7 @@
     ({{ column }} is not null and {{ dbt.safe_cast(column, type) }} is null)
 {%- endmacro %}
 
-{#- A 6-digit county code of Taizhou (or the city itself) per the region seed. -#}
+{#- A 6-digit county code of the city (or the city itself) per the region seed. -#}
 {% macro is_unknown_county(column) -%}
     ({{ column }} is null or {{ column }} not in (select region_code from {{ ref('ref_counties') }}))
 {%- endmacro %}

@@ -29,7 +29,12 @@ ALERTS_PER_YEAR = int(CITY["monitoring_alerts_per_year"])
 # Services (person-times) a year at scale 1, per project.
 SERVICES_PER_YEAR = {name: int(p["per_year"]) for name, p in CITY["project_services"].items()}
 SERVICE_CONTENT = {name: str(p["content"]) for name, p in CITY["project_services"].items()}
-assert set(SERVICES_PER_YEAR) == set(SA_PROJECTS + CH_PROJECTS + OTHER_PROJECTS)
+if set(SERVICES_PER_YEAR) != set(SA_PROJECTS + CH_PROJECTS + OTHER_PROJECTS):
+    raise ValueError(
+        "the city profile's simulation/city.yml project_services must list exactly the projects"
+        f" of seeds/ref_assistance_projects.csv: {sorted(SERVICES_PER_YEAR)} against"
+        f" {sorted(SA_PROJECTS + CH_PROJECTS + OTHER_PROJECTS)}"
+    )
 
 
 def monitoring_alerts(

@@ -56,14 +56,12 @@ CARE = "重度残疾人护理补贴"
 CHILD_ALLOWANCE = "孤儿/事实无人抚养儿童基本生活费"
 SUBSIDY_TYPES = ("低保金", "特困供养金", "临时救助金", LIVING, CARE, CHILD_ALLOWANCE)
 
-# The projects the plan names (the seed the warehouse tags services with) and the others the
-# platform serves.
-_PLAN_PROJECTS = pd.read_csv(SEEDS / "ref_plan_projects.csv", dtype=str)
-SA_PROJECTS = tuple(_PLAN_PROJECTS.loc[_PLAN_PROJECTS["action_line"] == "SA", "project_name"])
-CH_PROJECTS = tuple(_PLAN_PROJECTS.loc[_PLAN_PROJECTS["action_line"] == "CH", "project_name"])
-OTHER_PROJECTS = tuple(
-    name for name in CITY["project_services"] if name not in set(_PLAN_PROJECTS["project_name"])
-)
+# The platform's projects, by the action line whose plan names them (the seed the warehouse tags
+# services with; no line: served, but not counted by the plan).
+_PROJECTS = pd.read_csv(SEEDS / "ref_assistance_projects.csv", dtype=str, keep_default_na=False)
+SA_PROJECTS = tuple(_PROJECTS.loc[_PROJECTS["action_line"] == "SA", "project_name"])
+CH_PROJECTS = tuple(_PROJECTS.loc[_PROJECTS["action_line"] == "CH", "project_name"])
+OTHER_PROJECTS = tuple(_PROJECTS.loc[_PROJECTS["action_line"] == "", "project_name"])
 ALERT_DECISIONS = (
     "纳入低保",
     "纳入特困",

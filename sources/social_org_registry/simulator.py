@@ -53,7 +53,7 @@ SUFFIX = {
     "基金会": ("基金会",),
 }
 BLANK_CELL = float("nan")
-# Score cut-offs are local policy; this table is Taizhou's assumed scheme.
+# Score cut-offs are local policy; this table is an assumed scheme.
 GRADE_CUTOFFS = ((900, "5A"), (800, "4A"), (700, "3A"), (600, "2A"), (0, "1A"))
 
 

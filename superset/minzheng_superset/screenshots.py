@@ -35,6 +35,7 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 LOAD_TIMEOUT_MS = 60_000
+VIEWPORT = {"width": 1600, "height": 1200}
 HOLDER = '[data-test="dashboard-component-chart-holder"]'
 LOADING = '[data-test="loading-indicator"], .loading'
 ERROR_TEXT = re.compile(r"错误|出错|异常|Error|Unexpected|Traceback|failed", re.IGNORECASE)
@@ -133,7 +134,23 @@ def check_dashboard(page: Page, url: str, slug: str, shot: Path) -> dict[str, An
             body
         ):
             failures.append(f"{title}: empty chart")
+    _whole_page_drawn(page, failures)
     return _finish(page, on_response, slug, shot, started, failures, charts, 200)
+
+
+def _whole_page_drawn(page: Page, failures: list[str]) -> None:
+    """Open the window to the page's whole height and wait until every chart has drawn again:
+    a full-page screenshot resizes the window, and the dashboard redraws its charts on a resize
+    (the picture was taken blank before they had)."""
+    viewport = page.viewport_size or {"width": 1600, "height": 1200}
+    height = int(page.evaluate("document.documentElement.scrollHeight"))
+    if height <= viewport["height"]:
+        return
+    page.set_viewport_size({"width": viewport["width"], "height": height})
+    try:
+        page.wait_for_function(DRAWN, arg=[HOLDER, LOADING], timeout=LOAD_TIMEOUT_MS)
+    except PlaywrightError:
+        failures.append("not drawn again at the page's whole height")
 
 
 def _finish(
@@ -154,6 +171,7 @@ def _finish(
     if page.get_by_text("[object Response]").count():
         failures.append("[object Response] on the page")
     page.screenshot(path=str(shot), full_page=True)
+    page.set_viewport_size(VIEWPORT)
     page.remove_listener("response", on_response)
     return {
         "slug": slug,
@@ -200,7 +218,7 @@ def main() -> None:
             out = args.out / name
             out.mkdir(parents=True, exist_ok=True)
             context = browser.new_context(
-                viewport={"width": 1600, "height": 1200}, locale="zh-CN", device_scale_factor=1
+                viewport=VIEWPORT, locale="zh-CN", device_scale_factor=1
             )
             page = context.new_page()
             login(page, args.url, user, password)

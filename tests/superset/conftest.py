@@ -19,12 +19,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+
 from sources.common.regions import SEEDS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -178,18 +180,32 @@ def metadata_snapshot(path: Path) -> dict[str, Any]:
 def superset_server(
     tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> Iterator[SupersetServer]:
-    ensure_superset_environment()
-    base = tmp_path_factory.mktemp("superset")
-    data = base / "data"
-    started = time.monotonic()
     given = os.environ.get("MINZHENG_SUPERSET_TEST_DATA_DIR")
     # The session's one pipeline run (tests/conftest.py), unless a data dir is given.
+    started = time.monotonic()
     source = Path(given) if given else request.getfixturevalue("published")
-    (data / "serving").mkdir(parents=True)
-    shutil.copy2(source / "serving" / "minzheng.duckdb", data / "serving" / "minzheng.duckdb")
     _record("serving_file", f"copied from {source}")
     _record("serving_build_seconds", round(time.monotonic() - started, 1))
+    base = tmp_path_factory.mktemp("superset")
+    # Bootstrapped twice: the second must change nothing (test_bootstrap_twice_changes_nothing).
+    with running_superset(base, source / "serving" / "minzheng.duckdb", bootstraps=2) as server:
+        _record("bootstrap_seconds", server.bootstrap_seconds)
+        try:
+            yield server
+        finally:
+            report = server.output / "measures.json"
+            report.write_text(json.dumps(MEASURES, ensure_ascii=False, indent=2), encoding="utf-8")
+            print(f"\nSuperset measures ({report}): {json.dumps(MEASURES, ensure_ascii=False)}")
 
+
+@contextmanager
+def running_superset(base: Path, serving: Path, bootstraps: int = 1) -> Iterator[SupersetServer]:
+    """Superset bootstrapped on a copy of ``serving`` under ``base`` and served until the block
+    ends, as `minzheng_superset` runs it in production (gunicorn)."""
+    ensure_superset_environment()
+    data = base / "data"
+    (data / "serving").mkdir(parents=True)
+    shutil.copy2(serving, data / "serving" / "minzheng.duckdb")
     env = {
         key: value
         for key, value in os.environ.items()
@@ -210,13 +226,12 @@ def superset_server(
     )
     server.output.mkdir()
 
-    for _ in range(2):
+    for _ in range(bootstraps):
         started = time.monotonic()
         result = server.python("-m", "minzheng_superset", "bootstrap")
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
         server.bootstrap_seconds.append(round(time.monotonic() - started, 1))
         server.snapshots.append(metadata_snapshot(server.metadata_db))
-    _record("bootstrap_seconds", server.bootstrap_seconds)
 
     log = (server.output / "gunicorn.log").open("w")
     process = subprocess.Popen(
@@ -247,9 +262,6 @@ def superset_server(
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
         log.close()
-        report = server.output / "measures.json"
-        report.write_text(json.dumps(MEASURES, ensure_ascii=False, indent=2), encoding="utf-8")
-        print(f"\nSuperset measures ({report}): {json.dumps(MEASURES, ensure_ascii=False)}")
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -1,5 +1,5 @@
 -- SA01 临时救助急难发生地直接实施率: approved 临时救助 cases (approved YTD) whose emergency happened in a
--- Taizhou county other than the household-registration county; share handled by that county.
+-- county of the city other than the household-registration county; share handled by that county.
 with
 
 cases as (

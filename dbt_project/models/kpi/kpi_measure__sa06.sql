@@ -1,4 +1,4 @@
--- SA06 救助帮扶项目受益人次: completed services of 冷暖有助, 兜底监护, 留泰圆梦
+-- SA06 救助帮扶项目受益人次: completed services of the projects the plan names for SA (ref_assistance_projects)
 -- with service_date in the year to date, by county (a count of person-times; denominator null).
 with
 

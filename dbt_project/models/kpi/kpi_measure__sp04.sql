@@ -1,5 +1,5 @@
 -- SP04 社会组织等级评估率: active organizations in the month-end export holding a valid grade over
--- all active organizations, by registering authority (321200 for city-registered organizations).
+-- all active organizations, by registering authority (the city's code for city-registered organizations).
 with
 
 organizations as (

@@ -1,6 +1,6 @@
 -- SP05 社会组织参检率: organizations required to take the annual inspection for the year before the
 -- plan year that submitted it by period end, over all required, by registering authority
--- (321200 = city-registered).
+-- (the city's code = city-registered).
 with
 
 inspections as (

@@ -1,5 +1,6 @@
 -- 救助帮扶和儿童关爱项目服务事实: one row per service (person-time) in its latest state, tagged with
--- the action line whose plan names the project (ref_plan_projects, from the city profile).
+-- the action line whose plan names the project (ref_assistance_projects, from the city profile;
+-- null for a project the plan does not name).
 with
 
 services as (
@@ -17,12 +18,12 @@ services as (
 
 ),
 
-plan_projects as (
+assistance_projects as (
 
     select
         project_name,
         action_line
-    from {{ ref('ref_plan_projects') }}
+    from {{ ref('ref_assistance_projects') }}
 
 ),
 
@@ -34,7 +35,7 @@ final as (
         services.county_code,
         services.village_code,
         services.project_name,
-        plan_projects.action_line,
+        assistance_projects.action_line,
         services.service_status,
         coalesce(services.service_status = '已完成', false) as is_completed,
         services.beneficiary_birth_month,
@@ -42,8 +43,8 @@ final as (
             as beneficiary_age_at_service,
         services.service_date
     from services
-    left join plan_projects
-        on services.project_name = plan_projects.project_name
+    left join assistance_projects
+        on services.project_name = assistance_projects.project_name
 
 )
 

@@ -43,7 +43,7 @@ renamed as (
 
         ----------  row-level contract
         {{ quarantine_columns([
-            ['unknown_region', is_unknown_county('county_code'), 'county_code is not a Taizhou county'],
+            ['unknown_region', is_unknown_county('county_code'), 'county_code is not a county of the city'],
             ['bad_date', fails_cast('started_date', 'date') ~ ' or ' ~ fails_cast('completed_date', 'date'),
                 'started_date or completed_date is not a date'],
         ]) }}

@@ -45,7 +45,7 @@ renamed as (
         ----------  row-level contract
         {{ quarantine_columns([
             ['unknown_region', is_unknown_county('registration_county_code'),
-                'registration_county_code is not a Taizhou county'],
+                'registration_county_code is not a county of the city'],
             ['bad_date', fails_cast('death_date', 'date') ~ ' or ' ~ fails_cast('registration_date', 'date'),
                 'death_date or registration_date is not a date'],
             ['missing_date', 'death_date is null or registration_date is null',

@@ -39,7 +39,7 @@ renamed as (
 
         ----------  row-level contract
         {{ quarantine_columns([
-            ['unknown_region', is_unknown_county('county_code'), 'county_code is not a Taizhou county'],
+            ['unknown_region', is_unknown_county('county_code'), 'county_code is not a county of the city'],
             ['bad_sequence', 'milestone_seq is null or ' ~ fails_cast('milestone_seq', 'integer'),
                 'milestone_seq is missing or not a number'],
             ['bad_date', fails_cast('planned_date', 'date') ~ ' or ' ~ fails_cast('completed_date', 'date'),

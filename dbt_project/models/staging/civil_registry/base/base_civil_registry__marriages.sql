@@ -49,7 +49,7 @@ renamed as (
         ----------  row-level contract
         {{ quarantine_columns([
             ['unknown_region', is_unknown_county('registration_county_code'),
-                'registration_county_code is not a Taizhou county'],
+                'registration_county_code is not a county of the city'],
             ['unknown_type', "registration_type is null or registration_type not in ('结婚', '离婚')",
                 'registration_type is not 结婚 or 离婚'],
             ['bad_date', 'registration_date is null or ' ~ fails_cast('registration_date', 'date'),

@@ -46,7 +46,7 @@ renamed as (
         ----------  row-level contract
         {{ quarantine_columns([
             ['unknown_region', is_unknown_county('station_county_code'),
-                'station_county_code is not a Taizhou county'],
+                'station_county_code is not a county of the city'],
             ['bad_date', 'admitted_date is null or ' ~ fails_cast('admitted_date', 'date')
                 ~ ' or ' ~ fails_cast('identity_established_date', 'date') ~ ' or ' ~ fails_cast('left_date', 'date'),
                 'admitted_date is missing, or a date column is not a date'],

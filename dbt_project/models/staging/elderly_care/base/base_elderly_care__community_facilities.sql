@@ -37,7 +37,7 @@ renamed as (
         ----------  row-level contract
         {{ quarantine_columns([
             ['unknown_region', is_unknown_county('county_code'),
-                'county_code is not a Taizhou county'],
+                'county_code is not a county of the city'],
             ['bad_date', fails_cast('opened_date', 'date'),
                 'opened_date is not a date'],
             ['missing_date', 'opened_date is null',

@@ -47,7 +47,7 @@ renamed as (
         ----------  row-level contract
         {{ quarantine_columns([
             ['unknown_village', "village_code is null or village_code not in (select code from " ~ ref('ref_divisions') ~ " where level = 'village' and " ~ is_real_village_code('code') ~ ")",
-                'village_code is not a real Taizhou village or community'],
+                'village_code is not a real village or community of the city'],
             ['bad_date', fails_cast('birth_date', 'date'),
                 'birth_date is not a date'],
             ['missing_date', 'birth_date is null',

@@ -35,7 +35,7 @@ renamed as (
         ----------  row-level contract
         {{ quarantine_columns([
             ['unknown_region', is_unknown_county('county_code'),
-                'county_code is not a Taizhou county'],
+                'county_code is not a county of the city'],
             ['bad_date', fails_cast('recognized_date', 'date'),
                 'recognized_date is not a date'],
         ]) }}

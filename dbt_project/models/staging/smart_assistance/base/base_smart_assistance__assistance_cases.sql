@@ -56,7 +56,7 @@ renamed as (
         ----------  row-level contract
         {{ quarantine_columns([
             ['unknown_region', is_unknown_county('handling_county_code'),
-                'handling_county_code is not a Taizhou county'],
+                'handling_county_code is not a county of the city'],
             ['missing_date', 'applied_date is null', 'applied_date is missing'],
             ['bad_date', fails_cast('applied_date', 'date') ~ ' or ' ~ fails_cast('approved_date', 'date')
                 ~ ' or ' ~ fails_cast('terminated_date', 'date'),

@@ -36,7 +36,7 @@ renamed as (
         ----------  row-level contract
         {{ quarantine_columns([
             ['unknown_region', is_unknown_county('county_code'),
-                'county_code is not a Taizhou county'],
+                'county_code is not a county of the city'],
             ['bad_date', 'appointed_date is null or ' ~ fails_cast('appointed_date', 'date') ~ ' or ' ~ fails_cast('left_date', 'date'),
                 'appointed_date is missing, or appointed_date or left_date is not a date'],
         ]) }}

@@ -47,7 +47,7 @@ renamed as (
         ----------  row-level contract
         {{ quarantine_columns([
             ['unknown_region', is_unknown_county('county_code'),
-                'county_code is not a Taizhou county'],
+                'county_code is not a county of the city'],
             ['missing_id', 'id_number is null',
                 'id_number is missing'],
             ['bad_date', 'eligible_from is null or ' ~ fails_cast('eligible_from', 'date') ~ ' or ' ~ fails_cast('eligible_to', 'date'),

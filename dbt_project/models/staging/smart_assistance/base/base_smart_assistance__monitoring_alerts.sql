@@ -50,7 +50,7 @@ renamed as (
         ----------  row-level contract
         {{ quarantine_columns([
             ['unknown_region', is_unknown_county('county_code'),
-                'county_code is not a Taizhou county'],
+                'county_code is not a county of the city'],
             ['bad_date', 'raised_at is null or ' ~ fails_cast('raised_at', 'timestamp') ~ ' or ' ~ fails_cast('closed_at', 'timestamp'),
                 'raised_at is missing, or raised_at or closed_at is not a timestamp'],
         ]) }}

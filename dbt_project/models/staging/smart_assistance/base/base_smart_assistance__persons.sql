@@ -44,7 +44,7 @@ renamed as (
         ----------  row-level contract
         {{ quarantine_columns([
             ['unknown_region', is_unknown_county('registered_county_code'),
-                'registered_county_code is not a Taizhou county'],
+                'registered_county_code is not a county of the city'],
             ['missing_id', 'id_number is null',
                 'id_number is missing'],
             ['bad_date', fails_cast('birth_date', 'date') ~ ' or ' ~ fails_cast('disability_cert_date', 'date'),

@@ -44,7 +44,7 @@ renamed as (
         ----------  row-level contract
         {{ quarantine_columns([
             ['unknown_region', is_unknown_county('county_code'),
-                'county_code is not a Taizhou county'],
+                'county_code is not a county of the city'],
             ['bad_date', 'service_date is null or ' ~ fails_cast('service_date', 'date'),
                 'service_date is missing or not a date'],
         ]) }}

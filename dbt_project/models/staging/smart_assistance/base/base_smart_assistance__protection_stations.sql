@@ -40,7 +40,7 @@ renamed as (
         ----------  row-level contract
         {{ quarantine_columns([
             ['unknown_region', is_unknown_county('county_code'),
-                'county_code is not a Taizhou county'],
+                'county_code is not a county of the city'],
             ['bad_date', fails_cast('established_date', 'date') ~ ' or ' ~ fails_cast('provincial_demo_date', 'date'),
                 'established_date or provincial_demo_date is not a date'],
         ]) }}

@@ -51,7 +51,7 @@ renamed as (
         ----------  row-level contract
         {{ quarantine_columns([
             ['unknown_region', is_unknown_county('paying_county_code'),
-                'paying_county_code is not a Taizhou county'],
+                'paying_county_code is not a county of the city'],
             ['missing_recipient', 'recipient_id_number is null',
                 'recipient_id_number is missing'],
             ['bad_date', 'payment_month is null or ' ~ fails_cast("payment_month || '-01'", 'date') ~ ' or ' ~ fails_cast('paid_date', 'date'),

@@ -49,7 +49,7 @@ renamed as (
         ----------  row-level contract
         {{ quarantine_columns([
             ['unknown_region', is_unknown_county(adapter.quote('登记管理机关代码')),
-                '登记管理机关代码 is not a Taizhou county or the city'],
+                '登记管理机关代码 is not a county of the city or the city'],
             ['bad_year', adapter.quote('年检年度') ~ ' is null or ' ~ fails_cast(adapter.quote('年检年度'), 'integer'),
                 '年检年度 is missing or not a year'],
             ['bad_flag', adapter.quote('是否应参检') ~ ' is null or ' ~ adapter.quote('是否应参检') ~ ' not in (\'是\', \'否\')',

@@ -40,7 +40,7 @@ renamed as (
         ----------  row-level contract
         {{ quarantine_columns([
             ['unknown_region', is_unknown_county('substr(' ~ adapter.quote('社区代码') ~ ', 1, 6)'),
-                '社区代码 is not in a Taizhou county'],
+                '社区代码 is not in a county of the city'],
             ['bad_date', fails_cast(adapter.quote('登记日期'), 'date') ~ ' or ' ~ fails_cast(adapter.quote('撤销日期'), 'date'),
                 '登记日期 or 撤销日期 is not a date'],
             ['missing_date', adapter.quote('登记日期') ~ ' is null', '登记日期 is missing'],

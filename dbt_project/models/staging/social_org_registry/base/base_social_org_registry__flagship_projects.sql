@@ -42,7 +42,7 @@ renamed as (
         ----------  row-level contract
         {{ quarantine_columns([
             ['unknown_region', is_unknown_county(adapter.quote('县级区划代码')),
-                '县级区划代码 is not a Taizhou county'],
+                '县级区划代码 is not a county of the city'],
             ['bad_date', fails_cast(adapter.quote('立项日期'), 'date') ~ ' or ' ~ fails_cast(adapter.quote('实施日期'), 'date'),
                 '立项日期 or 实施日期 is not a date'],
         ]) }}

@@ -45,7 +45,7 @@ renamed as (
         ----------  row-level contract
         {{ quarantine_columns([
             ['unknown_region', is_unknown_county(adapter.quote('登记管理机关代码')),
-                '登记管理机关代码 is not a Taizhou county or the city'],
+                '登记管理机关代码 is not a county of the city or the city'],
             ['bad_credit_code', 'length(trim(' ~ adapter.quote('统一社会信用代码') ~ ')) <> 18 or ' ~ adapter.quote('统一社会信用代码') ~ ' is null',
                 '统一社会信用代码 is not 18 characters'],
             ['bad_state', adapter.quote('登记状态') ~ ' is null or ' ~ adapter.quote('登记状态') ~ ' not in (\'正常\', \'注销\', \'撤销\')',

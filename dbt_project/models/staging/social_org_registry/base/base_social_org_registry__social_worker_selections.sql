@@ -46,7 +46,7 @@ renamed as (
         ----------  row-level contract
         {{ quarantine_columns([
             ['unknown_region', is_unknown_county(adapter.quote('县级区划代码')),
-                '县级区划代码 is not a Taizhou county'],
+                '县级区划代码 is not a county of the city'],
             ['unknown_category', adapter.quote('选拔类别') ~ ' is null or ' ~ adapter.quote('选拔类别') ~ ' not in (\'全科社工\', \'金牌社工\')',
                 '选拔类别 is not 全科社工 or 金牌社工'],
             ['missing_person', adapter.quote('身份证号') ~ ' is null', '身份证号 is missing'],

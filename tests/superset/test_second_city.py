@@ -1,0 +1,189 @@
+"""A second city adopts the product by data alone: a city profile with another code prefix and
+another number of districts (tests/fixtures/city_profiles/suqian: 宿迁市's codes and five
+districts, made-up towns, villages and calibration) goes through simulate, run, the quarterly
+report and Superset's dashboards, with roles per district, and no code change.
+
+The whole chain runs as the bureau would run it, with MINZHENG_CITY_PROFILE naming the profile's
+folder (a copy here, so that the test also proves that nothing writes into a profile).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import minzheng, pipeline_env
+from tests.superset.conftest import ADMIN, SupersetServer, running_superset
+
+PROFILE = Path(__file__).resolve().parents[1] / "fixtures" / "city_profiles" / "suqian"
+PASSWORD = "second-city-test-password"
+
+
+def _regions(profile: Path) -> tuple[tuple[str, str, str], dict[str, str]]:
+    """(city code, city name, bureau) and district code -> name, from the profile's seed."""
+    with (profile / "seeds" / "ref_counties.csv").open(encoding="utf-8") as seed:
+        rows = list(csv.DictReader(seed))
+    city = next(row for row in rows if row["region_level"] == "city")
+    districts = {
+        row["region_code"]: row["region_name"] for row in rows if row["region_level"] == "county"
+    }
+    return (city["region_code"], city["region_name"], city["bureau_name"]), districts
+
+
+CITY, DISTRICTS = _regions(PROFILE)
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def second_city(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The second city's data folder after `minzheng simulate` and `minzheng run`."""
+    base = tmp_path_factory.mktemp("second_city")
+    profile = base / "profile"
+    shutil.copytree(PROFILE, profile)
+    before = _digests(profile)
+    data = base / "data"
+    env = {**pipeline_env(data), "MINZHENG_CITY_PROFILE": str(profile)}
+    simulated = minzheng(env, "simulate", "--scale", "0.01", "--reset", "--no-progress")
+    assert simulated.returncode == 0, simulated.stdout[-3000:] + simulated.stderr[-3000:]
+    ran = minzheng(env, "run")
+    assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
+    return {"data": data, "profile": profile, "before": before, "run": ran.stdout}
+
+
+@pytest.fixture(scope="module")
+def second_superset(
+    second_city: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SupersetServer]:
+    serving = second_city["data"] / "serving" / "minzheng.duckdb"
+    with running_superset(tmp_path_factory.mktemp("second_superset"), serving) as server:
+        yield server
+
+
+def test_the_second_city_runs_from_its_profile_alone(second_city: dict[str, Any]) -> None:
+    assert "succeeded" in second_city["run"]
+    assert "every batch reconciles" in second_city["run"]
+    # Nothing writes into the profile (dbt writes each seed's SQL at the seed's path).
+    assert _digests(second_city["profile"]) == second_city["before"]
+    serving = second_city["data"] / "serving" / "minzheng.duckdb"
+    with duckdb.connect(str(serving), read_only=True) as connection:
+        regions = connection.execute(
+            "select region_code, region_name, region_level, bureau_name from conformed.dim_region"
+            " where region_level in ('city', 'county') order by region_code"
+        ).fetchall()
+        figures = connection.execute(
+            "select distinct region_code from kpi.kpi_progress order by 1"
+        ).fetchall()
+        prefixes = connection.execute(
+            "select distinct substr(region_code, 1, 4) from conformed.dim_region"
+        ).fetchall()
+        sa_projects = connection.execute(
+            "select distinct project_name from marts.fct_project_services"
+            " where action_line = 'SA' order by 1"
+        ).fetchall()
+        kpis = connection.execute(
+            "select count(distinct kpi_code) from kpi.kpi_progress where plan_year = 2024"
+        ).fetchone()
+    assert regions == [
+        (CITY[0], CITY[1], "city", CITY[2]),
+        *[(code, name, "county", f"{name}民政局") for code, name in sorted(DISTRICTS.items())],
+    ]
+    assert len(DISTRICTS) == 5 and not CITY[0].startswith("3212")
+    assert [code for (code,) in figures] == [CITY[0], *sorted(DISTRICTS)]
+    assert prefixes == [(CITY[0][:4],)]
+    # The plan's projects are the profile's: its own SA project is counted by SA06.
+    assert ("情暖宿迁",) in sa_projects
+    with (PROFILE / "seeds" / "kpi_targets.csv").open(encoding="utf-8") as seed:
+        planned = {row["kpi_code"] for row in csv.DictReader(seed) if row["plan_year"] == "2024"}
+    assert kpis == (len(planned),)
+
+
+def test_the_second_citys_quarterly_report_is_its_bureaus(second_city: dict[str, Any]) -> None:
+    folder = second_city["data"] / "exports" / "2024Q4"
+    workbook = folder / f"{CITY[1]}民政五大行动指标季报_2024Q4.xlsx"
+    book = load_workbook(workbook)
+    cover = [row[:2] for row in book["封面"].iter_rows(values_only=True)]
+    assert cover[0][0] == f"{CITY[1]}民政五大行动指标季度报表"
+    assert ("填报单位", CITY[2]) in cover
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["reporting_unit"] == CITY[2]
+    header = [cell.value for cell in book[book.sheetnames[1]][2]]
+    named = [value for value in header if value in {CITY[1], *DISTRICTS.values()}]
+    assert named == [CITY[1], *[DISTRICTS[code] for code in sorted(DISTRICTS)]]
+
+
+def test_the_second_city_has_a_role_per_district(second_superset: SupersetServer) -> None:
+    admin = second_superset.admin()
+    roles = admin.get("/api/v1/security/roles/", params={"q": "(page_size:100)"}).json()
+    district_roles = {r["name"] for r in roles["result"] if r["name"].startswith("区县-")}
+    assert district_roles == {f"区县-{name}" for name in DISTRICTS.values()}
+    datasets = admin.get("/api/v1/dataset/", params={"q": "(page_size:100)"}).json()["result"]
+    kpi = next(d for d in datasets if d["table_name"] == "kpi_progress")
+    count = {"expressionType": "SQL", "sqlExpression": "count(*)", "label": "n"}
+    body = {
+        "datasource": {"id": kpi["id"], "type": "table"},
+        "force": True,
+        "queries": [{"columns": ["region_code"], "metrics": [count], "row_limit": 100}],
+        "result_format": "json",
+        "result_type": "full",
+    }
+    for code, name in DISTRICTS.items():
+        second_superset.create_user(admin, f"second_{code}", f"区县-{name}", PASSWORD)
+        district = second_superset.client(f"second_{code}", PASSWORD)
+        response = district.post("/api/v1/chart/data", json=body)
+        assert response.status_code == 200, response.text[:300]
+        seen = {row["region_code"] for row in response.json()["result"][0]["data"]}
+        assert seen == {code, CITY[0]}, (name, seen)
+    # The product's name is the city's, from the served figures.
+    assert f"{CITY[1]}民政数据仓库" in second_superset.client().get("/login/").text
+
+
+def test_the_second_citys_overview_draws_whole_in_chromium(
+    second_superset: SupersetServer,
+) -> None:
+    code = sorted(DISTRICTS)[-1]
+    admin = second_superset.admin()
+    second_superset.create_user(admin, "second_viewer", f"区县-{DISTRICTS[code]}", PASSWORD)
+    out = second_superset.output / "screenshots"
+    result = second_superset.python(
+        "-m",
+        "minzheng_superset.screenshots",
+        "--url",
+        second_superset.url,
+        "--out",
+        str(out),
+        "--slugs",
+        "overview",
+        "--as",
+        f"admin:{ADMIN[0]}:{ADMIN[1]}",
+        "--as",
+        f"district:second_viewer:{PASSWORD}",
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-5000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])["people"]
+    for person, pages in report.items():
+        overview = next(page for page in pages if page["slug"] == "overview")
+        assert not overview["errors"], (person, overview["errors"])
+        assert overview["charts"] >= 2 and not overview["no_access_page"], person
+        assert Path(overview["screenshot"]).stat().st_size > 10_000, person
+        assert CITY[1] in overview["text"], person
+    district_text = next(p for p in report["district"] if p["slug"] == "overview")["text"]
+    others = [name for other, name in DISTRICTS.items() if other != code]
+    assert not [name for name in others if name in district_text], district_text[:500]
+    print(f"\nsecond city's overview: {out / 'admin' / 'overview.png'}")
