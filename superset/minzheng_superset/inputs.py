@@ -172,7 +172,11 @@ def read_serving(path: Path, semantic: dict[str, Any]) -> Served:
         kpi_rows = connection.execute(
             "select progress.kpi_code, any_value(progress.action_line),"
             " any_value(progress.kpi_name_zh), any_value(progress.measure_type),"
-            " bool_or(progress.region_level = 'county'), min(catalog.catalog_order),"
+            " bool_or(progress.region_level = 'county'),"
+            # The order of the current plan (序号 as the bureau's catalog numbers it this year);
+            # a KPI the current plan no longer has keeps its last plan's.
+            " coalesce(min(catalog.catalog_order) filter (where progress.is_current_plan_year),"
+            " arg_max(catalog.catalog_order, progress.plan_year)),"
             " max(greatest(coalesce(progress.actual_value, 0), coalesce(progress.target_value, 0),"
             " coalesce(progress.expected_progress, 0))),"
             " coalesce(bool_or(progress.is_latest_month and progress.expected_differs), false)"
