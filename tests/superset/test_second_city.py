@@ -87,41 +87,46 @@ def second_superset(
         yield server
 
 
+def _served(second_city: dict[str, Any], sql: str, *params: object) -> list[tuple[Any, ...]]:
+    """Rows of a query on the second city's serving file."""
+    serving = second_city["data"] / "serving" / "minzheng.duckdb"
+    with duckdb.connect(str(serving), read_only=True) as connection:
+        return connection.execute(sql, list(params)).fetchall()
+
+
 def test_the_second_city_runs_from_its_profile_alone(second_city: dict[str, Any]) -> None:
     assert "succeeded" in second_city["run"]
     assert "every batch reconciles" in second_city["run"]
     # Nothing writes into the profile (dbt writes each seed's SQL at the seed's path).
     assert _digests(second_city["profile"]) == second_city["before"]
-    serving = second_city["data"] / "serving" / "minzheng.duckdb"
-    with duckdb.connect(str(serving), read_only=True) as connection:
-        regions = connection.execute(
-            "select region_code, region_name, region_level, bureau_name from conformed.dim_region"
-            " where region_level in ('city', 'county') order by region_code"
-        ).fetchall()
-        figures = connection.execute(
-            "select distinct region_code from kpi.kpi_progress order by 1"
-        ).fetchall()
-        prefixes = connection.execute(
-            "select distinct substr(region_code, 1, 4) from conformed.dim_region"
-        ).fetchall()
-        sa_projects = connection.execute(
-            "select distinct project_name from marts.fct_project_services"
-            " where action_line = 'SA' order by 1"
-        ).fetchall()
-        kpis = dict(
-            connection.execute(
-                "select plan_year, count(distinct kpi_code) from kpi.kpi_progress group by 1"
-            ).fetchall()
-        )
+    regions = _served(
+        second_city,
+        "select region_code, region_name, region_level, bureau_name from conformed.dim_region"
+        " where region_level in ('city', 'county') order by region_code",
+    )
     assert regions == [
         (CITY[0], CITY[1], "city", CITY[2]),
         *[(code, name, "county", f"{name}民政局") for code, name in sorted(DISTRICTS.items())],
     ]
     assert len(DISTRICTS) == 5 and not CITY[0].startswith("3212")
+    figures = _served(second_city, "select distinct region_code from kpi.kpi_progress order by 1")
     assert [code for (code,) in figures] == [CITY[0], *sorted(DISTRICTS)]
+    prefixes = _served(
+        second_city, "select distinct substr(region_code, 1, 4) from conformed.dim_region"
+    )
     assert prefixes == [(CITY[0][:4],)]
     # The plan's projects are the profile's: its own SA project is counted by SA06.
+    sa_projects = _served(
+        second_city,
+        "select distinct project_name from marts.fct_project_services where action_line = 'SA'",
+    )
     assert ("情暖宿迁",) in sa_projects
+    kpis = dict(
+        _served(
+            second_city,
+            "select plan_year, count(distinct kpi_code) from kpi.kpi_progress group by 1",
+        )
+    )
     plan = _plan()
     # 2023, the year before the first plan, is its baseline; 2024 also shows SP03 as a baseline
     # for 2025; SA07 has no measure, so 2025 has one KPI fewer than its plan.
@@ -137,28 +142,23 @@ def _plan() -> dict[int, set[str]]:
 
 
 def test_each_month_follows_the_plan_of_its_year(second_city: dict[str, Any]) -> None:
-    serving = second_city["data"] / "serving" / "minzheng.duckdb"
-    with duckdb.connect(str(serving), read_only=True) as connection:
+    def city(kpi: str) -> dict[int, tuple[Any, ...]]:
+        rows = _served(
+            second_city,
+            "select plan_year, target_value, target_basis, status from kpi.kpi_progress"
+            " where kpi_code = ? and region_level = 'city' and month(period_month) = 6",
+            kpi,
+        )
+        return {int(row[0]): tuple(row[1:]) for row in rows}
 
-        def city(kpi: str) -> dict[int, tuple[Any, ...]]:
-            rows = connection.execute(
-                "select plan_year, target_value, target_basis, status from kpi.kpi_progress"
-                " where kpi_code = ? and region_level = 'city' and month(period_month) = 6",
-                [kpi],
-            ).fetchall()
-            return {int(row[0]): tuple(row[1:]) for row in rows}
-
-        ec11, ss05, sp03 = city("EC11"), city("SS05"), city("SP03")
-        sa07 = connection.execute(
-            "select count(*) from kpi.kpi_progress where kpi_code = 'SA07'"
-        ).fetchone()
-        current = connection.execute(
-            "select distinct plan_year from kpi.kpi_progress where is_current_plan_year"
-        ).fetchall()
+    ec11, ss05, sp03 = city("EC11"), city("SS05"), city("SP03")
     assert ec11[2024][:2] == (0.8, "explicit") and ec11[2025][:2] == (0.85, "explicit")
     assert 2024 in ss05 and 2025 not in ss05
     assert sp03[2024] == (None, "baseline", "监测") and sp03[2025][:2] == (20.0, "explicit")
-    assert sa07 == (0,)
+    assert city("SA07") == {}
+    current = _served(
+        second_city, "select distinct plan_year from kpi.kpi_progress where is_current_plan_year"
+    )
     assert current == [(2025,)]
     assert "without a measure" in second_city["run"] and "SA07" in second_city["run"]
 
@@ -166,21 +166,20 @@ def test_each_month_follows_the_plan_of_its_year(second_city: dict[str, Any]) ->
 def test_every_2025_figure_carries_the_same_month_of_2024(second_city: dict[str, Any]) -> None:
     """同比: each 2025 row's last-year value is the 2024 row of its KPI, region and month as
     that row is shown (null where withheld), and the change is the difference."""
-    serving = second_city["data"] / "serving" / "minzheng.duckdb"
-    with duckdb.connect(str(serving), read_only=True) as connection:
-        rows = connection.execute(
-            """
-            select
-                now.kpi_code, now.region_code, now.period_month, now.actual_value,
-                now.actual_value_last_year, now.year_on_year_change,
-                case when last.is_withheld then null else last.actual_value end as shown
-            from kpi.kpi_progress as now
-            inner join kpi.kpi_progress as last
-                on now.kpi_code = last.kpi_code and now.region_code = last.region_code
-                and last.period_month = now.period_month - interval 1 year
-            where now.plan_year = 2025
-            """
-        ).fetchall()
+    rows = _served(
+        second_city,
+        """
+        select
+            now.kpi_code, now.region_code, now.period_month, now.actual_value,
+            now.actual_value_last_year, now.year_on_year_change,
+            case when last.is_withheld then null else last.actual_value end as shown
+        from kpi.kpi_progress as now
+        inner join kpi.kpi_progress as last
+            on now.kpi_code = last.kpi_code and now.region_code = last.region_code
+            and last.period_month = now.period_month - interval 1 year
+        where now.plan_year = 2025
+        """,
+    )
     assert len(rows) > 1000
     compared = 0
     for kpi, region, month, actual, last_year, change, shown in rows:
