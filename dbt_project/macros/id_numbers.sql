@@ -63,7 +63,7 @@
 {%- endmacro %}
 
 {#- The address code of the ID (its first 6 digits): the county where the holder was registered when
-    the ID was issued. Kept as issued (a retired code such as 321284 姜堰市 stays); dim_person maps it
+    the ID was issued. Kept as issued (a retired district code stays); dim_person maps it
     to the current district. Null when the ID is not 18 characters of the GB 11643 form. -#}
 {% macro id_number_region_code(column) -%}
     {%- set id = normalise_id_number(column) -%}

@@ -35,7 +35,7 @@ def is_valid_id_number(value: str | None) -> bool:
     """Length, digits, a real birth date and the check character.
 
     The address code is not checked against today's divisions: IDs keep the county of issue,
-    so retired codes (321284 姜堰市, pre-1996 3210xx) stay valid.
+    so retired codes (a district's code before a change of divisions) stay valid.
     """
     if value is None or len(value) != 18:
         return False
@@ -101,7 +101,7 @@ def credit_check_char(body17: str) -> str:
 
 
 def is_valid_credit_code(value: str | None) -> bool:
-    """Charset and check character; the county part is not checked (old 321284 codes stay)."""
+    """Charset and check character; the county part is not checked (retired district codes stay)."""
     if value is None or len(value) != 18:
         return False
     value = value.upper()
