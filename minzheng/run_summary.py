@@ -11,7 +11,7 @@ import duckdb
 
 from minzheng.holds import held_manifests
 from minzheng.raw_zone import RawZone
-from minzheng.settings import Paths, pii_key
+from minzheng.settings import Paths, city_profile_dir, pii_key
 from minzheng.stopping import NOT_STARTED
 from minzheng.warehouse_plugin import register_udfs
 
@@ -366,6 +366,7 @@ def print_summary(paths: Paths, outcome: RunOutcome) -> None:
         echo(f"export:       {outcome.exported}")
     if outcome.log_file is not None:
         echo(f"run log:      {outcome.log_file}")
+    echo(f"city profile: {city_profile_dir()}")
 
 
 def _print_built_figures(paths: Paths) -> None:

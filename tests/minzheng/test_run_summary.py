@@ -84,6 +84,8 @@ def test_a_failed_cli_run_appends_an_alert_and_keeps_its_output_in_the_run_log(
     logs = sorted((tmp_path / "logs").glob("run-*.log"))
     assert logs and "dbt says a lot here" in logs[-1].read_text("utf-8")
     assert f"run log:      {logs[-1]}" in result.output
+    # Which city's data the night was about, for whoever reads the summary or the alert.
+    assert f"city profile: {settings.city_profile_dir()}" in result.output
 
 
 def test_tonight_counts_the_redelivered_rows_of_tonights_batches_only(tmp_path: Path) -> None:

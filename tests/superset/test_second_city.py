@@ -97,6 +97,7 @@ def _served(second_city: dict[str, Any], sql: str, *params: object) -> list[tupl
 def test_the_second_city_runs_from_its_profile_alone(second_city: dict[str, Any]) -> None:
     assert "succeeded" in second_city["run"]
     assert "every batch reconciles" in second_city["run"]
+    assert f"city profile: {second_city['profile']}" in second_city["run"]
     # Nothing writes into the profile (dbt writes each seed's SQL at the seed's path).
     assert _digests(second_city["profile"]) == second_city["before"]
     regions = _served(
