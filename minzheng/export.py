@@ -154,8 +154,7 @@ def export_quarter(
     staging = exports_dir / f".{quarter.label}.tmp"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    city = _city_name(figures)
-    bureau = reporting_unit(serving)
+    city, bureau = reporting_city(serving)
     stem = f"{city}民政五大行动指标季报_{quarter.label}"
     workbook = staging / f"{stem}.xlsx"
     csv_path = staging / f"{stem}.csv"
@@ -190,24 +189,16 @@ def export_quarter(
     )
 
 
-def _city_name(figures: pd.DataFrame) -> str:
-    """The city the figures are of, as the warehouse names it (dim_region's city row)."""
-    names = figures.loc[figures["region_level"] == "city", "region_name"].dropna().unique()
-    if len(names) != 1:
-        raise ValueError(f"the figures name {len(names)} cities, expected one: {list(names)}")
-    return str(names[0])
-
-
-def reporting_unit(serving: Path) -> str:
-    """The bureau that reports: the city's civil-affairs bureau, as the city profile names it
-    (dim_region's city row)."""
+def reporting_city(serving: Path) -> tuple[str, str]:
+    """The city the figures are of and its civil-affairs bureau, the reporting unit, as the city
+    profile names them (dim_region's city row)."""
     with duckdb.connect(str(serving), read_only=True) as connection:
-        names = connection.execute(
-            "select distinct bureau_name from conformed.dim_region where region_level = 'city'"
+        rows = connection.execute(
+            "select region_name, bureau_name from conformed.dim_region where region_level = 'city'"
         ).fetchall()
-    if len(names) != 1 or not names[0][0]:
-        raise ValueError(f"the serving file names {len(names)} city bureaus, expected one")
-    return str(names[0][0])
+    if len(rows) != 1 or not all(rows[0]):
+        raise ValueError(f"the serving file names {len(rows)} cities, expected one with a bureau")
+    return str(rows[0][0]), str(rows[0][1])
 
 
 def _regions(figures: pd.DataFrame) -> list[tuple[str, str]]:

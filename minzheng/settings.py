@@ -64,7 +64,7 @@ def city_profile_dir() -> Path:
     if not (folder / "seeds" / "ref_counties.csv").is_file():
         raise _refuse(
             "MINZHENG_CITY_PROFILE",
-            str(given),
+            str(given or folder),
             "a city profile folder holding seeds/ref_counties.csv (city_profiles/taizhou)",
         )
     return folder

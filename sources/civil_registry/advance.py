@@ -19,6 +19,7 @@ import pandas as pd
 
 from sources.civil_registry import records
 from sources.civil_registry.client import ENTITY_COLUMNS
+from sources.civil_registry.params import RESCUE_STATIONS
 from sources.civil_registry.simulator import (
     DEATHS_PER_YEAR,
     MONTH_WEIGHT,
@@ -275,8 +276,8 @@ def _stays(inbox: Path, day: date, rng: np.random.Generator, scale: float) -> pd
     moved["record_version"] = (moved.pop("_v") + 1).astype(str)
 
     k = int(rng.poisson(records.RESCUE_STAYS_PER_YEAR * scale / 365))
-    codes = list(records.RESCUE_STATIONS)
-    station = pick(rng, codes, k, [records.RESCUE_STATIONS[c][1] for c in codes]).astype(str)
+    codes = list(RESCUE_STATIONS)
+    station = pick(rng, codes, k, [RESCUE_STATIONS[c][1] for c in codes]).astype(str)
     male = rng.random(k) < 0.78
     known = rng.random(k) < KNOWN_AT_ADMISSION
     ids, names = _identities(rng, station, male, d64(day))
@@ -287,7 +288,7 @@ def _stays(inbox: Path, day: date, rng: np.random.Generator, scale: float) -> pd
             "person_id_number": masked(known, ids),
             "person_name": masked(known, names),
             "sex": np.where(male, "男", "女"),
-            "station_name": [records.RESCUE_STATIONS[c][0] for c in station],
+            "station_name": [RESCUE_STATIONS[c][0] for c in station],
             "station_county_code": station,
             "admitted_date": day.isoformat(),
             "identity_established_date": masked(known, np.full(k, day.isoformat())),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -65,12 +66,16 @@ def _value(text: str, kind: str) -> Any:
 
 def city_calibration(system: str) -> dict[str, Any]:
     """One system's section of ``simulation/city.yml``."""
-    path = SIMULATION / "city.yml"
-    with path.open(encoding="utf-8") as handle:
-        sections = yaml.safe_load(handle)
+    sections = _city_sections()
     if system not in sections:
-        raise ValueError(f"{path}: no section {system}")
+        raise ValueError(f"{SIMULATION / 'city.yml'}: no section {system}")
     return dict(sections[system])
+
+
+@lru_cache(maxsize=1)
+def _city_sections() -> dict[str, Any]:
+    with (SIMULATION / "city.yml").open(encoding="utf-8") as handle:
+        return dict(yaml.safe_load(handle))
 
 
 @dataclass(frozen=True)

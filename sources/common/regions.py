@@ -79,6 +79,13 @@ def with_retired_codes(
     return carried
 
 
+@lru_cache(maxsize=1)
+def assistance_projects() -> pd.DataFrame:
+    """The smart assistance platform's projects and the action line whose plan names each (empty:
+    served, not counted), from the profile's seed (the warehouse tags services with it too)."""
+    return pd.read_csv(SEEDS / "ref_assistance_projects.csv", dtype=str, keep_default_na=False)
+
+
 def region_name(code: str) -> str:
     return CITY_NAME if code == CITY_CODE else COUNTY_NAMES[code]
 

@@ -10,7 +10,6 @@ columns.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -47,9 +46,7 @@ def reference_values(name: str) -> list[str]:
     if name == "authorities":  # the registration authorities: every county and the city
         return [*regions.COUNTIES, regions.CITY_CODE]
     if name == "assistance_projects":  # the platform's projects, as the city profile lists them
-        projects = regions.SEEDS / "ref_assistance_projects.csv"
-        with projects.open(encoding="utf-8") as seed:
-            return [row["project_name"] for row in csv.DictReader(seed)]
+        return list(regions.assistance_projects()["project_name"])
     raise ValueError(f"unknown reference values {name!r}")
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sources.common.profiles import city_calibration, district_table
-from sources.common.regions import SEEDS
+from sources.common.regions import assistance_projects
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ SUBSIDY_TYPES = ("低保金", "特困供养金", "临时救助金", LIVING, CARE
 
 # The platform's projects, by the action line whose plan names them (the seed the warehouse tags
 # services with; no line: served, but not counted by the plan).
-_PROJECTS = pd.read_csv(SEEDS / "ref_assistance_projects.csv", dtype=str, keep_default_na=False)
+_PROJECTS = assistance_projects()
 SA_PROJECTS = tuple(_PROJECTS.loc[_PROJECTS["action_line"] == "SA", "project_name"])
 CH_PROJECTS = tuple(_PROJECTS.loc[_PROJECTS["action_line"] == "CH", "project_name"])
 OTHER_PROJECTS = tuple(_PROJECTS.loc[_PROJECTS["action_line"] == "", "project_name"])

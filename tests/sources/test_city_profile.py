@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,34 +27,34 @@ def test_every_district_of_the_seed_has_its_calibration() -> None:
     assert shares == pytest.approx(1.0)
 
 
-def test_a_calibration_missing_a_district_is_refused_with_the_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    folder = _copy(tmp_path, monkeypatch)
-    frame = pd.read_csv(folder / "elderly_care.csv", dtype=str, keep_default_na=False)
-    frame.iloc[1:].to_csv(folder / "elderly_care.csv", index=False)
-    with pytest.raises(ValueError, match=r"elderly_care\.csv: rows for .* expected one for each"):
-        profiles.district_table("elderly_care.csv", ElderlyProfile)
+def _without_the_first_district(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.iloc[1:]
 
 
-def test_a_calibration_naming_another_citys_district_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    folder = _copy(tmp_path, monkeypatch)
-    frame = pd.read_csv(folder / "elderly_care.csv", dtype=str, keep_default_na=False)
+def _with_another_citys_district(frame: pd.DataFrame) -> pd.DataFrame:
     frame.loc[0, "region_code"] = "110101"
-    frame.to_csv(folder / "elderly_care.csv", index=False)
-    with pytest.raises(ValueError, match="110101"):
-        profiles.district_table("elderly_care.csv", ElderlyProfile)
+    return frame
 
 
-def test_a_calibration_without_a_column_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def _without_a_column(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.drop(columns=["visit_rate"])
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (_without_the_first_district, r"elderly_care\.csv: rows for .* expected one for each"),
+        (_with_another_citys_district, "110101"),
+        (_without_a_column, "no column visit_rate"),
+    ],
+)
+def test_a_calibration_that_does_not_fit_the_seeds_is_refused_with_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: Any, message: str
 ) -> None:
     folder = _copy(tmp_path, monkeypatch)
     frame = pd.read_csv(folder / "elderly_care.csv", dtype=str, keep_default_na=False)
-    frame.drop(columns=["visit_rate"]).to_csv(folder / "elderly_care.csv", index=False)
-    with pytest.raises(ValueError, match="no column visit_rate"):
+    damage(frame).to_csv(folder / "elderly_care.csv", index=False)
+    with pytest.raises(ValueError, match=message):
         profiles.district_table("elderly_care.csv", ElderlyProfile)
 
 

@@ -144,6 +144,38 @@ class SupersetServer:
         )
 
 
+def chart_query(
+    client: Any, dataset: dict[str, Any], columns: list[str], metrics: list[Any]
+) -> tuple[int, list[dict[str, Any]]]:
+    """(status, rows) of one query through /api/v1/chart/data as this client's user."""
+    body = {
+        "datasource": {"id": dataset["id"], "type": "table"},
+        "force": True,
+        "queries": [
+            {
+                "columns": columns,
+                "metrics": metrics,
+                "filters": [],
+                "row_limit": 10000,
+                "time_range": "No filter",
+            }
+        ],
+        "result_format": "json",
+        "result_type": "full",
+    }
+    response = client.post("/api/v1/chart/data", json=body)
+    if response.status_code != 200:
+        return response.status_code, []
+    return 200, list(response.json()["result"][0]["data"])
+
+
+def distinct_values(client: Any, dataset: dict[str, Any], column: str) -> tuple[int, set[str]]:
+    """(status, distinct values of column) as this client's user."""
+    count = {"expressionType": "SQL", "sqlExpression": "count(*)", "label": "n"}
+    status, rows = chart_query(client, dataset, [column], [count])
+    return status, {str(row[column]) for row in rows}
+
+
 def metadata_snapshot(path: Path) -> dict[str, Any]:
     """What the bootstrap owns, without ids-independent noise (timestamps)."""
     queries = {

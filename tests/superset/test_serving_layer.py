@@ -21,6 +21,8 @@ import pytest
 import yaml
 
 from tests.superset.conftest import (
+    chart_query,
+    distinct_values,
     DISTRICTS,
     MEASURES,
     ROOT,
@@ -56,38 +58,6 @@ def _datasets(client: Any) -> list[dict[str, Any]]:
 def _region_column(dataset: dict[str, Any]) -> str | None:
     extra = json.loads(dataset.get("extra") or "{}")
     return extra.get("minzheng_region_column")
-
-
-def _query(
-    client: Any, dataset: dict[str, Any], columns: list[str], metrics: list[Any]
-) -> tuple[int, list[dict[str, Any]]]:
-    """(status, rows) of one query through /api/v1/chart/data as this client's user."""
-    body = {
-        "datasource": {"id": dataset["id"], "type": "table"},
-        "force": True,
-        "queries": [
-            {
-                "columns": columns,
-                "metrics": metrics,
-                "filters": [],
-                "row_limit": 10000,
-                "time_range": "No filter",
-            }
-        ],
-        "result_format": "json",
-        "result_type": "full",
-    }
-    response = client.post("/api/v1/chart/data", json=body)
-    if response.status_code != 200:
-        return response.status_code, []
-    return 200, list(response.json()["result"][0]["data"])
-
-
-def _distinct(client: Any, dataset: dict[str, Any], column: str) -> tuple[int, set[str]]:
-    """(status, distinct values of column) as this client's user."""
-    count = {"expressionType": "SQL", "sqlExpression": "count(*)", "label": "n"}
-    status, rows = _query(client, dataset, [column], [count])
-    return status, {str(row[column]) for row in rows}
 
 
 def _serving_kpis(path: Path) -> set[str]:
@@ -305,7 +275,7 @@ def test_district_roles_see_only_their_district_on_every_dataset(
 
     superset_server.create_user(admin, "leader", "市领导", PASSWORD)
     leader = superset_server.client("leader", PASSWORD)
-    status, regions = _distinct(leader, kpi, "region_code")
+    status, regions = distinct_values(leader, kpi, "region_code")
     assert status == 200
     assert regions == {"321200", *DISTRICTS}
 
@@ -330,7 +300,7 @@ def _check_district(
         column = _region_column(dataset) or next(
             c["column_name"] for c in dataset["columns"] if not c.get("expression")
         )
-        status, values = _distinct(district, dataset, column)
+        status, values = distinct_values(district, dataset, column)
         assert status == 200, (name, dataset["table_name"])
         if not _region_column(dataset):
             assert not values, (name, dataset["table_name"], values)
@@ -348,7 +318,7 @@ def _check_district(
             served = _served_records(server.serving, dataset, code)
             assert counts == {name: served}, (name, dataset["table_name"], counts, served)
     assert seen >= 2, f"{name} sees rows in only {seen} datasets"
-    _, kpi_regions = _distinct(district, kpi, "region_code")
+    _, kpi_regions = distinct_values(district, kpi, "region_code")
     assert kpi_regions == {code, "321200"}
     # The overview's charts run for it too: the matrix has no status (no column) of another
     # district.
@@ -364,7 +334,7 @@ def _check_district(
 
 def _records_by_district(client: Any, dataset: dict[str, Any]) -> dict[str, int]:
     """district_name -> record_count (the dataset's own metric) as this client's user."""
-    status, rows = _query(client, dataset, ["district_name"], ["record_count"])
+    status, rows = chart_query(client, dataset, ["district_name"], ["record_count"])
     assert status == 200, (dataset["table_name"], status)
     return {row["district_name"]: row["record_count"] for row in rows}
 
@@ -393,7 +363,7 @@ def test_public_gets_nothing(superset_server: SupersetServer) -> None:
     for chart_id in chart_ids:
         assert anonymous.get(f"/api/v1/chart/{chart_id}/data/").status_code in (401, 403)
     dataset = _datasets(admin)[0]
-    status, values = _distinct(anonymous, dataset, _region_column(dataset) or "region_code")
+    status, values = distinct_values(anonymous, dataset, _region_column(dataset) or "region_code")
     assert status in (401, 403) and not values
     page = anonymous.get("/superset/dashboard/overview/", follow_redirects=False)
     assert page.status_code in (302, 401, 403)
