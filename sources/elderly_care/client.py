@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import sqlalchemy as sa
 
 from sources.common.reach import RETRY_BUDGET_S, mark_down, refuse_if_down
@@ -23,12 +25,28 @@ def sqlite_url(path: Path | str) -> str:
     return f"sqlite:///{Path(path).resolve()}"
 
 
-def _text(value: Any) -> str | None:
+def value_as_text(value: Any) -> str | None:
+    """The rule for one value: text as it is, integral floats without '.0', null kept."""
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _text_column(values: tuple[Any, ...]) -> np.ndarray:
+    """One column of a chunk as text, None kept: converted by Arrow when the column holds text,
+    integers or nothing (what a table of the system holds), value by value otherwise, so that
+    either way the text is `value_as_text`'s."""
+    try:
+        array = pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        array = None
+    if array is not None and (pa.types.is_integer(array.type) or pa.types.is_null(array.type)):
+        array = array.cast(pa.string())
+    if array is None or not pa.types.is_string(array.type):
+        return np.array([value_as_text(v) for v in values], dtype=object)
+    return array.to_numpy(zero_copy_only=False)
 
 
 class ElderlyCareClient:
@@ -98,8 +116,10 @@ class ElderlyCareClient:
             )
             columns = list(result.keys())
             for part in result.partitions(self.chunk_size):
+                # Each chunk turns into columns at once, each column into text at once.
+                by_column = map(_text_column, zip(*part, strict=True))
                 yield pd.DataFrame(
-                    [[_text(v) for v in row] for row in part], columns=columns, dtype=object
+                    dict(zip(columns, by_column, strict=True)), columns=columns, dtype=object
                 )
 
     def close(self) -> None:
